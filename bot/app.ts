@@ -1,0 +1,64 @@
+import { ActivityTypes, Storage, TurnContext } from 'botbuilder';
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { findCommand, type Command } from './commands';
+import { helpCommand, welcomeMessage } from './help';
+import type { Logger } from './logger';
+import type { ConversationStore } from './store/conversation-store';
+import { turnFrom, toActivity, type Turn } from './teams/turn';
+
+export interface BotDependencies {
+  adapter: TeamsAdapter;
+  botAppId?: string;
+  storage: Storage;
+  conversations: ConversationStore;
+  logger: Logger;
+  /** Feature commands, matched in order after `hjälp`. */
+  commands?: Command[];
+  /** What a message that is no command gets; later the question answering. */
+  fallback?: (turn: Turn) => Promise<void>;
+}
+
+const notUnderstood = async (turn: Turn) =>
+  void (await turn.send({ text: 'Det förstod jag inte. Skriv "hjälp" så visar jag vad jag kan.' }));
+
+/** The teams-ai Application with our routes: greeting on install, commands, then the fallback. */
+export function createBotApplication(deps: BotDependencies): Application {
+  const app = new Application({
+    adapter: deps.adapter,
+    botAppId: deps.botAppId,
+    storage: deps.storage,
+    removeRecipientMention: true,
+    // Its one typing timer is shared by all turns and cancels itself under concurrency.
+    startTypingTimer: false,
+  });
+
+  const commands: Command[] = [];
+  commands.push(helpCommand(() => commands), ...(deps.commands ?? []));
+  const fallback = deps.fallback ?? notUnderstood;
+
+  const greetOnce = async (context: TurnContext) => {
+    if (!(await deps.conversations.markGreeted(context.activity.conversation.id))) return;
+    await context.sendActivity(toActivity(welcomeMessage()));
+  };
+
+  app.activity('installationUpdate', async (context) => {
+    if (context.activity.action === 'remove' || context.activity.action === 'remove-upgrade') return;
+    await greetOnce(context);
+  });
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient.id;
+    if (context.activity.membersAdded?.some((m) => m.id === botId)) await greetOnce(context);
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const turn = turnFrom(context);
+    // A card's Action.Submit without imBack arrives as a message with a value and no text.
+    if (!turn.text) return;
+    const found = findCommand(commands, turn.command);
+    if (found) await found.command.run(turn, found.match);
+    else await fallback(turn);
+  });
+
+  return app;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalText = z.preprocess(emptyAsUndefined, z.string().trim().optional());
+
+const schema = z
+  .object({
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppType: z.preprocess(emptyAsUndefined, z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).default('SingleTenant')),
+    MicrosoftAppTenantId: optionalText,
+    /** Where the bot fetches the channel's signing keys; only tests and sovereign clouds change it. */
+    ToBotFromChannelOpenIdMetadataUrl: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+    PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+    HOST: optionalText,
+    DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    ),
+    LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.MicrosoftAppId) return;
+    if (c.MicrosoftAppType !== 'MultiTenant' && !c.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: `is required when MicrosoftAppType is ${c.MicrosoftAppType}` });
+    }
+    if (c.MicrosoftAppType !== 'UserAssignedMSI' && !c.MicrosoftAppPassword) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: `is required when MicrosoftAppType is ${c.MicrosoftAppType}` });
+    }
+  });
+
+export type Config = z.infer<typeof schema> & {
+  /** True without an app id: no Bot Framework auth, loopback only. */
+  localMode: boolean;
+  /** The interface to bind: loopback in local mode unless HOST says otherwise. */
+  host: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Reads and checks the environment; throws one readable line naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`);
+    throw new ConfigError(`Felaktig konfiguration: ${problems.join('; ')}`);
+  }
+  const localMode = !parsed.data.MicrosoftAppId;
+  return { ...parsed.data, localMode, host: parsed.data.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0') };
+}
+
+/** The settings botbuilder's ConfigurationBotFrameworkAuthentication reads, under its own names. */
+export function botFrameworkAuthSettings(config: Config): Record<string, string | undefined> {
+  // botbuilder insists on an app id for any app type; local mode has neither.
+  if (config.localMode) return {};
+  return {
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppPassword: config.MicrosoftAppPassword,
+    MicrosoftAppType: config.MicrosoftAppType,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    ToBotFromChannelOpenIdMetadataUrl: config.ToBotFromChannelOpenIdMetadataUrl,
+  };
+}

@@ -1,0 +1,31 @@
+/** Why an HTTP request to /api/messages cannot be an activity, or undefined when it can. */
+export interface RequestProblem {
+  status: 400 | 415;
+  message: string;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+export function checkContentType(contentType: string | undefined): RequestProblem | undefined {
+  const bare = (contentType ?? '').split(';')[0].trim();
+  if (JSON_TYPE.test(bare)) return undefined;
+  return { status: 415, message: 'Aktiviteter skickas som JSON (Content-Type: application/json).' };
+}
+
+/** The least an activity needs before botbuilder sees it: a type, a conversation and a reply address. */
+export function checkActivity(body: unknown): RequestProblem | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    return { status: 400, message: 'Begäran ska innehålla en aktivitet som ett JSON-objekt.' };
+  }
+  const activity = body as { type?: unknown; conversation?: { id?: unknown }; serviceUrl?: unknown };
+  if (typeof activity.type !== 'string' || activity.type === '') {
+    return { status: 400, message: 'Aktiviteten saknar "type".' };
+  }
+  if (!activity.conversation || typeof activity.conversation !== 'object' || typeof activity.conversation.id !== 'string' || activity.conversation.id === '') {
+    return { status: 400, message: 'Aktiviteten saknar "conversation.id".' };
+  }
+  if (typeof activity.serviceUrl !== 'string' || !/^https?:\/\/[^\s]+$/i.test(activity.serviceUrl)) {
+    return { status: 400, message: 'Aktiviteten saknar en giltig "serviceUrl".' };
+  }
+  return undefined;
+}

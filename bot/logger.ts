@@ -1,0 +1,37 @@
+import pino, { Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths that may carry credentials; pino replaces them before anything is written. */
+const REDACT = [
+  'req.headers.authorization',
+  'headers.authorization',
+  'authorization',
+  'MicrosoftAppPassword',
+  'config.MicrosoftAppPassword',
+  'password',
+  'token',
+  'DATABASE_URL',
+  'config.DATABASE_URL',
+];
+
+/** JSON lines in production; readable lines when a person watches a terminal. */
+export function createLogger(level: string, pretty = Boolean(process.stdout.isTTY) && process.env.NODE_ENV !== 'production'): Logger {
+  return pino({
+    level,
+    base: { service: 'planeringsboten' },
+    redact: { paths: REDACT, censor: '[hemligt]' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
+  });
+}
+
+/** A database URL fit for a log line: the password is never shown. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unreadable URL)';
+  }
+}

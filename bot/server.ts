@@ -1,0 +1,87 @@
+import restify, { Request, Response, Server } from 'restify';
+import type { Logger } from './logger';
+import { checkActivity, checkContentType } from './http/activity-request';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the HTTP layer needs from the rest of the bot. */
+export interface ServerDependencies {
+  logger: Logger;
+  /** Runs an authenticated Bot Framework request (botbuilder's CloudAdapter.process). */
+  processActivity(req: Request, res: Response): Promise<void>;
+  /** Undefined when ready; otherwise why not, for /readyz. */
+  notReadyReason(): string | undefined;
+  /** Extra details for /readyz. */
+  readiness(): Record<string, unknown>;
+}
+
+const SWEDISH_ERRORS: Record<number, string> = {
+  400: 'Begäran kunde inte läsas: ogiltig JSON.',
+  413: `Begäran är för stor (högst ${MAX_BODY_BYTES / 1024 / 1024} MB).`,
+  404: 'Det finns ingen sådan adress.',
+  405: 'Metoden stöds inte här.',
+};
+
+export function createServer(deps: ServerDependencies): { server: Server; drain(): Promise<void> } {
+  const server = restify.createServer({ name: 'planeringsboten', handleUncaughtExceptions: false });
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  // restify's own errors (bad JSON, too large, unknown route) answer in Swedish, briefly.
+  server.on('restifyError', (_req: Request, _res: Response, err: { statusCode?: number; toJSON?: () => unknown }, done: () => void) => {
+    const message = SWEDISH_ERRORS[err.statusCode ?? 0];
+    if (message) err.toJSON = () => ({ message });
+    done();
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    const reason = deps.notReadyReason();
+    res.send(reason ? 503 : 200, { status: reason ? 'starting' : 'ready', ...(reason ? { reason } : {}), ...deps.readiness() });
+  });
+
+  server.post(
+    '/api/messages',
+    (req, res, next) => {
+      const notReady = deps.notReadyReason();
+      if (notReady) {
+        res.header('Retry-After', '2');
+        res.send(503, { message: 'Boten startar, försök igen om en stund.' });
+        return next(false);
+      }
+      const problem = checkContentType(req.header('content-type'));
+      if (problem) {
+        res.send(problem.status, { message: problem.message });
+        return next(false);
+      }
+      return next();
+    },
+    restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }),
+    async (req, res) => {
+      const problem = checkActivity(req.body);
+      if (problem) {
+        res.send(problem.status, { message: problem.message });
+        return;
+      }
+      inFlight++;
+      try {
+        await deps.processActivity(req, res);
+      } catch (err) {
+        deps.logger.error({ err }, 'processing an activity failed');
+        if (!res.headersSent) res.send(500, { message: 'Internt fel.' });
+      } finally {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      }
+    },
+  );
+
+  return {
+    server,
+    /** Resolves once no turn is running (after the listener has stopped taking new ones). */
+    drain: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve))),
+  };
+}

@@ -1,0 +1,85 @@
+import type { AddressInfo } from 'node:net';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { botFrameworkAuthSettings, type Config } from './config';
+import { createBotApplication } from './app';
+import { describeDatabaseUrl, type Logger } from './logger';
+import { createServer } from './server';
+import { ActivityLedger } from './store/activity-ledger';
+import { ConversationStore } from './store/conversation-store';
+import { openDatabase, type Database } from './store/database';
+import { migrate } from './store/migrate';
+import { DatabaseStateStorage } from './store/state-storage';
+import { createTurnPipeline } from './turn-pipeline';
+
+export interface RunningService {
+  /** The port it listens on (useful with PORT=0). */
+  port: number;
+  /** Resolves when storage and the knowledge base are ready. */
+  ready: Promise<void>;
+  /** Stops taking requests, lets running turns finish, then closes storage. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the bot: it listens at once (so /healthz answers while PGlite opens), then opens and
+ * migrates storage and becomes ready; /api/messages answers 503 until then.
+ */
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  if (config.localMode) {
+    logger.warn(
+      '⚠ LOKALT LÄGE: MicrosoftAppId saknas, så Bot Framework-autentiseringen är AV. ' +
+        `Boten tar emot oautentiserade anrop och lyssnar bara på ${config.host}. Sätt MicrosoftAppId i drift.`,
+    );
+  }
+
+  let notReady: string | undefined = 'storage is opening';
+  let db: Database | undefined;
+  let runTurn: ReturnType<typeof createTurnPipeline> | undefined;
+
+  const adapter = new TeamsAdapter(botFrameworkAuthSettings(config));
+  adapter.onTurnError = async (_context, err) => void logger.error({ err }, 'unhandled turn error');
+
+  const { server, drain } = createServer({
+    logger,
+    notReadyReason: () => notReady,
+    readiness: () => ({ database: db?.kind ?? null }),
+    processActivity: (req, res) => adapter.process(req, res, (context) => runTurn!(context)),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ host: config.host, port }, 'listening');
+
+  const ready = (async () => {
+    db = await openDatabase(config);
+    logger.info({ database: config.DATABASE_URL ? describeDatabaseUrl(config.DATABASE_URL) : `pglite:${config.DATA_DIR}` }, 'storage open');
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const conversations = new ConversationStore(db);
+    const app = createBotApplication({
+      adapter,
+      botAppId: config.MicrosoftAppId,
+      storage: new DatabaseStateStorage(db),
+      conversations,
+      logger,
+    });
+    runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger });
+    notReady = undefined;
+    logger.info('ready');
+  })();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      notReady = 'shutting down';
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await drain();
+      await ready.catch(() => undefined);
+      await db?.close();
+      logger.info('stopped');
+    })());
+
+  return { port, ready, stop };
+}

@@ -1,0 +1,35 @@
+import type { ConversationReference } from 'botbuilder';
+import type { Database } from './database';
+
+/** Conversations the bot is in: their references for proactive messages, and whom it has greeted. */
+export class ConversationStore {
+  constructor(private readonly db: Database) {}
+
+  async saveReference(reference: Partial<ConversationReference>): Promise<void> {
+    const id = reference.conversation?.id;
+    if (!id) return;
+    await this.db.query(
+      `INSERT INTO conversation_references (conversation_id, conversation_type, reference) VALUES ($1, $2, $3)
+       ON CONFLICT (conversation_id) DO UPDATE
+       SET conversation_type = EXCLUDED.conversation_type, reference = EXCLUDED.reference, updated_at = now()`,
+      [id, reference.conversation?.conversationType ?? null, JSON.stringify(reference)],
+    );
+  }
+
+  async findReference(conversationId: string): Promise<Partial<ConversationReference> | undefined> {
+    const rows = await this.db.query<{ reference: Partial<ConversationReference> }>(
+      'SELECT reference FROM conversation_references WHERE conversation_id = $1',
+      [conversationId],
+    );
+    return rows[0]?.reference;
+  }
+
+  /** True the first time only: the caller greets, every later install stays quiet. */
+  async markGreeted(conversationId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      'INSERT INTO greeted_conversations (conversation_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING conversation_id',
+      [conversationId],
+    );
+    return rows.length === 1;
+  }
+}

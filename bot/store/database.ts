@@ -1,0 +1,29 @@
+/** What our code needs of PostgreSQL: one dialect, whether embedded (PGlite) or a server (pg). */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** For logs and /readyz: which kind of database this is. */
+  readonly kind: 'pglite' | 'postgres';
+}
+
+export interface DatabaseSettings {
+  DATABASE_URL?: string;
+  DATA_DIR: string;
+}
+
+/** A PostgreSQL server when DATABASE_URL is set, else PGlite files under DATA_DIR. */
+export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
+  if (settings.DATABASE_URL) {
+    const { openPostgres } = await import('./postgres-database');
+    return openPostgres(settings.DATABASE_URL);
+  }
+  const { openPglite } = await import('./pglite-database');
+  return openPglite(settings.DATA_DIR);
+}

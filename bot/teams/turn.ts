@@ -1,0 +1,53 @@
+import { ActivityTypes, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import { commandText, stripMentions } from './text';
+
+/** The person acting in a turn, as Teams identifies them. */
+export interface Actor {
+  /** Teams user id (29:…): what card `refresh.userIds` wants. */
+  id: string;
+  /** Azure AD object id: what permissions are checked against. */
+  aadObjectId?: string;
+  name?: string;
+}
+
+/** A reply: plain text for every client, and a card for those that show cards. */
+export interface OutgoingMessage {
+  text: string;
+  card?: object;
+}
+
+/**
+ * What our features see of a Teams turn. Only this file and `app.ts` know teams-ai and
+ * botbuilder types, so moving to the Teams SDK v2 means rewriting them and nothing else.
+ */
+export interface Turn {
+  /** The message as typed, mentions removed. */
+  readonly text: string;
+  /** The message folded for command matching: lower case, å/ä/ö as a/o, no punctuation. */
+  readonly command: string;
+  readonly conversationId: string;
+  readonly conversationType: string;
+  readonly actor: Actor;
+  /** Sends a message to the conversation (in a channel: into the thread); returns its activity id. */
+  send(message: OutgoingMessage): Promise<string | undefined>;
+}
+
+export function toActivity(message: OutgoingMessage) {
+  if (!message.card) return MessageFactory.text(message.text);
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(message.card));
+  activity.text = message.text;
+  return activity;
+}
+
+export function turnFrom(context: TurnContext): Turn {
+  const activity = context.activity;
+  const text = activity.type === ActivityTypes.Message ? stripMentions(activity.text ?? '') : '';
+  return {
+    text,
+    command: commandText(text),
+    conversationId: activity.conversation.id,
+    conversationType: activity.conversation.conversationType ?? 'personal',
+    actor: { id: activity.from.id, aadObjectId: activity.from.aadObjectId, name: activity.from.name },
+    send: async (message) => (await context.sendActivity(toActivity(message)))?.id,
+  };
+}
