@@ -4,18 +4,25 @@ import { findCommand, type Command } from './commands';
 import { helpCommand, welcomeMessage } from './help';
 import type { Logger } from './logger';
 import type { ConversationStore } from './store/conversation-store';
+import { answerCardAction, type CardAction } from './teams/card-actions';
 import { turnFrom, toActivity, type Turn } from './teams/turn';
 
-export interface BotDependencies {
+/** What a feature adds to the bot: commands people type, card buttons, and the fallback. */
+export interface Features {
+  /** Matched in order after `hjälp`. */
+  commands?: Command[];
+  /** Card buttons (Action.Execute), by verb. */
+  cardActions?: CardAction[];
+  /** What a message that is no command gets. */
+  fallback?: (turn: Turn) => Promise<void>;
+}
+
+export interface BotDependencies extends Features {
   adapter: TeamsAdapter;
   botAppId?: string;
   storage: Storage;
   conversations: ConversationStore;
   logger: Logger;
-  /** Feature commands, matched in order after `hjälp`. */
-  commands?: Command[];
-  /** What a message that is no command gets; later the question answering. */
-  fallback?: (turn: Turn) => Promise<void>;
 }
 
 const notUnderstood = async (turn: Turn) =>
@@ -40,6 +47,18 @@ export function createBotApplication(deps: BotDependencies): Application {
     if (!(await deps.conversations.markGreeted(context.activity.conversation.id))) return;
     await context.sendActivity(toActivity(welcomeMessage()));
   };
+
+  for (const action of deps.cardActions ?? []) {
+    app.adaptiveCards.actionExecute(action.verb, async (context) => {
+      await answerCardAction(context, action, (err) =>
+        deps.logger.error({ err, verb: action.verb, activityId: context.activity.id, conversationId: context.activity.conversation.id }, 'card action failed'),
+      );
+      return ''; // answered above; teams-ai sends nothing more
+    });
+  }
+
+  // A button whose verb no feature knows (an old card, a forged click) still gets an answer.
+  app.adaptiveCards.actionExecute(/.*/, async () => 'Den här knappen stöds inte längre. Skriv "hjälp" för att se vad jag kan.');
 
   app.activity('installationUpdate', async (context) => {
     if (context.activity.action === 'remove' || context.activity.action === 'remove-upgrade') return;

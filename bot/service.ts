@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { botFrameworkAuthSettings, type Config } from './config';
-import { createBotApplication } from './app';
+import { createBotApplication, type Features } from './app';
 import { describeDatabaseUrl, type Logger } from './logger';
 import { createServer } from './server';
 import { ActivityLedger } from './store/activity-ledger';
@@ -24,7 +24,7 @@ export interface RunningService {
  * Starts the bot: it listens at once (so /healthz answers while PGlite opens), then opens and
  * migrates storage and becomes ready; /api/messages answers 503 until then.
  */
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+export async function startService(config: Config, logger: Logger, extra: Features = {}): Promise<RunningService> {
   if (config.localMode) {
     logger.warn(
       '⚠ LOKALT LÄGE: MicrosoftAppId saknas, så Bot Framework-autentiseringen är AV. ' +
@@ -64,6 +64,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       storage: new DatabaseStateStorage(db),
       conversations,
       logger,
+      ...extra,
     });
     runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger });
     notReady = undefined;
@@ -74,8 +75,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const stop = () =>
     (stopping ??= (async () => {
       notReady = 'shutting down';
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await drain();
+      // Keep-alive sockets of finished requests would otherwise hold the listener open for seconds.
+      server.server.closeIdleConnections();
+      await closed;
       await ready.catch(() => undefined);
       await db?.close();
       logger.info('stopped');

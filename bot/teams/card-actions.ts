@@ -1,0 +1,79 @@
+import type { TurnContext } from 'botbuilder';
+import { turnFrom, toActivity, type Actor, type OutgoingMessage } from './turn';
+
+/** A click on an `Action.Execute` button, or Teams refreshing a card for one viewer. */
+export interface CardActionTurn {
+  verb: string;
+  /** The action's data merged with the card's input values, as Teams sends them: untrusted. */
+  data: Record<string, unknown>;
+  /** `automatic` is a card refresh, not a person's click: it must never change anything shared. */
+  trigger: 'manual' | 'automatic';
+  actor: Actor;
+  conversationId: string;
+  conversationType: string;
+  /** The id of the message holding the card, when Teams says it. */
+  cardActivityId?: string;
+  /** Posts a new message into the conversation. */
+  send(message: OutgoingMessage): Promise<string | undefined>;
+}
+
+export type CardActionResult =
+  /** The card the actor sees now; with `updateForEveryone` a click also replaces the posted card. */
+  | { card: object; updateForEveryone?: boolean }
+  /** A short message Teams shows to the actor, the card unchanged. */
+  | { message: string };
+
+export interface CardAction {
+  verb: string;
+  run(action: CardActionTurn): Promise<CardActionResult>;
+}
+
+const CARD = 'application/vnd.microsoft.card.adaptive';
+const MESSAGE = 'application/vnd.microsoft.activity.message';
+const ERROR = 'application/vnd.microsoft.error';
+export const CARD_ACTION_FAILED = 'Något gick fel när knappen skulle hanteras. Försök igen om en stund.';
+
+export function cardActionFrom(context: TurnContext): CardActionTurn {
+  const turn = turnFrom(context);
+  const action = context.activity.value?.action ?? {};
+  const data = action.data && typeof action.data === 'object' && !Array.isArray(action.data) ? action.data : {};
+  return {
+    verb: String(action.verb ?? ''),
+    data,
+    trigger: context.activity.value?.trigger === 'automatic' ? 'automatic' : 'manual',
+    actor: turn.actor,
+    conversationId: turn.conversationId,
+    conversationType: turn.conversationType,
+    cardActivityId: context.activity.replyToId,
+    send: turn.send,
+  };
+}
+
+/**
+ * Runs a card action and answers the invoke itself, so that teams-ai never decides on its own
+ * to update the shared card (it would on every automatic refresh of a card with `refresh`, and
+ * Teams would loop), and so that a handler's error still gets a proper invoke answer.
+ */
+export async function answerCardAction(
+  context: TurnContext,
+  action: CardAction,
+  onError: (err: unknown) => void,
+): Promise<void> {
+  const turn = cardActionFrom(context);
+  let body: object;
+  try {
+    const result = await action.run(turn);
+    if ('message' in result) {
+      body = { statusCode: 200, type: MESSAGE, value: result.message };
+    } else {
+      if (result.updateForEveryone && turn.trigger === 'manual' && turn.cardActivityId) {
+        await context.updateActivity({ ...toActivity({ text: '', card: result.card }), id: turn.cardActivityId });
+      }
+      body = { statusCode: 200, type: CARD, value: result.card };
+    }
+  } catch (err) {
+    onError(err);
+    body = { statusCode: 500, type: ERROR, value: { code: 'InternalError', message: CARD_ACTION_FAILED } };
+  }
+  await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+}

@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../bot/config';
+import { createLogger } from '../../bot/logger';
+import type { Features } from '../../bot/app';
+import { startService, type RunningService } from '../../bot/service';
+
+export interface TestBot {
+  url: string;
+  dataDir: string;
+  service: RunningService;
+  /** POSTs an activity to /api/messages as Teams would; returns status and parsed body. */
+  post(activity: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+export const tempDir = (prefix = 'pb-test-') => mkdtempSync(path.join(tmpdir(), prefix));
+
+/** The real service in this process, on a free port, with its own PGlite folder unless given env says otherwise. */
+export async function startTestBot(env: Record<string, string | undefined> = {}, features: Features = {}): Promise<TestBot> {
+  const dataDir = env.DATA_DIR ?? tempDir();
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  const service = await startService(config, createLogger(config.LOG_LEVEL, false), features);
+  await service.ready;
+  const url = `http://127.0.0.1:${service.port}`;
+  return {
+    url,
+    dataDir,
+    service,
+    post: (activity, headers = {}) => postJson(`${url}/api/messages`, activity, headers),
+    stop: () => service.stop(),
+  };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: parsed };
+}

@@ -1,0 +1,124 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+
+/** An activity the bot sent to the connector, with how it was sent. */
+export interface SentActivity {
+  method: 'POST' | 'PUT';
+  conversationId: string;
+  /** For PUT: the id of the activity it replaces. */
+  updates?: string;
+  /** The id the connector gave the activity (POST) or the updated id (PUT). */
+  id: string;
+  authorization?: string;
+  body: any;
+}
+
+/**
+ * Plays the Bot Connector service a bot replies to: `/v3/conversations/:id/activities[/:activityId]`,
+ * POST and PUT, recording every activity. `failNext` makes it answer the next sends with an error.
+ */
+export class FakeConnector {
+  readonly sent: SentActivity[] = [];
+  private readonly server: http.Server;
+  private waiters: Array<() => void> = [];
+  private failures: number[] = [];
+  /** Milliseconds to wait before answering each send: a slow Teams makes slow turns. */
+  delayMs = 0;
+
+  private constructor() {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+  }
+
+  static async start(): Promise<FakeConnector> {
+    const c = new FakeConnector();
+    await new Promise<void>((resolve) => c.server.listen(0, '127.0.0.1', resolve));
+    return c;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /** The next `statuses.length` sends get these HTTP statuses instead of 200. */
+  failNext(...statuses: number[]): void {
+    this.failures.push(...statuses);
+  }
+
+  inConversation(conversationId: string): SentActivity[] {
+    return this.sent.filter((a) => a.conversationId === conversationId);
+  }
+
+  /** Waits until `count` activities have reached the conversation; returns them. */
+  async waitFor(conversationId: string, count = 1, ms = 5000): Promise<SentActivity[]> {
+    const deadline = Date.now() + ms;
+    while (this.inConversation(conversationId).length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`expected ${count} activities in ${conversationId}, got ${this.inConversation(conversationId).length}`);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 100));
+        this.waiters.push(() => (clearTimeout(t), resolve()));
+      });
+    }
+    return this.inConversation(conversationId);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', async () => {
+      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      const match = req.url?.match(/\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/);
+      const failure = this.failures.shift();
+      if (failure) {
+        res.writeHead(failure, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'TestFailure', message: `status ${failure}` } }));
+        return;
+      }
+      if (!match) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: randomUUID() }));
+        return;
+      }
+      const id = req.method === 'PUT' ? match[2] : randomUUID();
+      this.sent.push({
+        method: req.method as 'POST' | 'PUT',
+        conversationId: decodeURIComponent(match[1]),
+        updates: req.method === 'PUT' ? match[2] : undefined,
+        id,
+        authorization: req.headers.authorization,
+        body: raw ? JSON.parse(raw) : {},
+      });
+      for (const wake of this.waiters.splice(0)) wake();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id }));
+    });
+  }
+}
+
+/** Every piece of text a person would read in an activity: its text and its card's texts. */
+export function readable(activity: any): string {
+  const out: string[] = [];
+  const walk = (node: any): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    for (const key of ['text', 'title', 'value', 'subtitle', 'altText', 'placeholder', 'label']) {
+      if (typeof node[key] === 'string') out.push(node[key]);
+    }
+    for (const value of Object.values(node)) if (typeof value === 'object') walk(value);
+  };
+  if (activity.text) out.push(activity.text);
+  walk(activity.attachments ?? []);
+  return out.join('\n');
+}
+
+/** The Adaptive Card in an activity, if it carries one. */
+export function cardOf(activity: any): any {
+  return activity.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
