@@ -17,7 +17,9 @@ export interface Features {
   fallback?: (turn: Turn) => Promise<void>;
 }
 
-export interface BotDependencies extends Features {
+export interface BotDependencies {
+  /** Each feature's commands, buttons and fallback; on conflict the earlier feature wins. */
+  features: Features[];
   adapter: TeamsAdapter;
   botAppId?: string;
   storage: Storage;
@@ -40,15 +42,15 @@ export function createBotApplication(deps: BotDependencies): Application {
   });
 
   const commands: Command[] = [];
-  commands.push(helpCommand(() => commands), ...(deps.commands ?? []));
-  const fallback = deps.fallback ?? notUnderstood;
+  commands.push(helpCommand(() => commands), ...deps.features.flatMap((f) => f.commands ?? []));
+  const fallback = deps.features.find((f) => f.fallback)?.fallback ?? notUnderstood;
 
   const greetOnce = async (context: TurnContext) => {
     if (!(await deps.conversations.markGreeted(context.activity.conversation.id))) return;
     await context.sendActivity(toActivity(welcomeMessage()));
   };
 
-  for (const action of deps.cardActions ?? []) {
+  for (const action of deps.features.flatMap((f) => f.cardActions ?? [])) {
     app.adaptiveCards.actionExecute(action.verb, async (context) => {
       await answerCardAction(context, action, (err) =>
         deps.logger.error({ err, verb: action.verb, activityId: context.activity.id, conversationId: context.activity.conversation.id }, 'card action failed'),

@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { KnowledgeError } from './qa/knowledge-base';
 import { startService } from './service';
 
 async function main(): Promise<void> {
@@ -15,7 +16,16 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const service = await startService(config, logger);
+  let service;
+  try {
+    service = await startService(config, logger);
+  } catch (err) {
+    if (err instanceof KnowledgeError) {
+      console.error(`Kunskapsbasen är felaktig: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
   service.ready.catch((err) => {
     logger.fatal({ err }, 'could not start');
     process.exit(1);

@@ -3,6 +3,8 @@ import type { Logger } from './logger';
 import { checkActivity, checkContentType } from './http/activity-request';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+const STARTUP_WAIT_MS = 30_000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** What the HTTP layer needs from the rest of the bot. */
 export interface ServerDependencies {
@@ -11,6 +13,8 @@ export interface ServerDependencies {
   processActivity(req: Request, res: Response): Promise<void>;
   /** Undefined when ready; otherwise why not, for /readyz. */
   notReadyReason(): string | undefined;
+  /** Resolves once ready; activities that arrive while the bot starts wait for it. */
+  untilReady(): Promise<void>;
   /** Extra details for /readyz. */
   readiness(): Record<string, unknown>;
 }
@@ -46,18 +50,21 @@ export function createServer(deps: ServerDependencies): { server: Server; drain(
   server.post(
     '/api/messages',
     (req, res, next) => {
-      const notReady = deps.notReadyReason();
-      if (notReady) {
-        res.header('Retry-After', '2');
-        res.send(503, { message: 'Boten startar, försök igen om en stund.' });
-        return next(false);
-      }
-      const problem = checkContentType(req.header('content-type'));
-      if (problem) {
-        res.send(problem.status, { message: problem.message });
-        return next(false);
-      }
-      return next();
+      void (async () => {
+        // A message that arrives while storage opens is held, not refused: Teams would show the person an error.
+        if (deps.notReadyReason()) await Promise.race([deps.untilReady().catch(() => undefined), delay(STARTUP_WAIT_MS)]);
+        if (deps.notReadyReason()) {
+          res.header('Retry-After', '2');
+          res.send(503, { message: 'Boten startar eller stängs av, försök igen om en stund.' });
+          return next(false);
+        }
+        const problem = checkContentType(req.header('content-type'));
+        if (problem) {
+          res.send(problem.status, { message: problem.message });
+          return next(false);
+        }
+        return next();
+      })();
     },
     restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }),
     async (req, res) => {

@@ -10,6 +10,9 @@ import { openDatabase, type Database } from './store/database';
 import { migrate } from './store/migrate';
 import { DatabaseStateStorage } from './store/state-storage';
 import { createTurnPipeline } from './turn-pipeline';
+import { loadAnswerer } from './qa/load';
+import { questionAnswering } from './qa/qa-feature';
+import { UnansweredStore } from './qa/unanswered-store';
 
 export interface RunningService {
   /** The port it listens on (useful with PORT=0). */
@@ -32,6 +35,10 @@ export async function startService(config: Config, logger: Logger, extra: Featur
     );
   }
 
+  // Before listening: a malformed knowledge file stops the start with its name and the reason.
+  const knowledge = loadAnswerer();
+  logger.info({ entries: knowledge.entries, savedIndex: knowledge.savedIndexUsed }, 'knowledge base loaded');
+
   let notReady: string | undefined = 'storage is opening';
   let db: Database | undefined;
   let runTurn: ReturnType<typeof createTurnPipeline> | undefined;
@@ -42,7 +49,8 @@ export async function startService(config: Config, logger: Logger, extra: Featur
   const { server, drain } = createServer({
     logger,
     notReadyReason: () => notReady,
-    readiness: () => ({ database: db?.kind ?? null }),
+    untilReady: () => ready,
+    readiness: () => ({ database: db?.kind ?? null, knowledgeEntries: knowledge.entries }),
     processActivity: (req, res) => adapter.process(req, res, (context) => runTurn!(context)),
   });
   await new Promise<void>((resolve, reject) => {
@@ -64,7 +72,7 @@ export async function startService(config: Config, logger: Logger, extra: Featur
       storage: new DatabaseStateStorage(db),
       conversations,
       logger,
-      ...extra,
+      features: [extra, questionAnswering({ answerer: knowledge.answerer, unanswered: new UnansweredStore(db), logger })],
     });
     runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger });
     notReady = undefined;

@@ -1,0 +1,71 @@
+import { renderCard } from '../../cards/render';
+import type { OutgoingMessage } from '../teams/turn';
+import type { Answer, Candidate } from './answerer';
+import { citation, type Entry, type KnowledgeBase } from './knowledge-base';
+import { commandText } from '../teams/text';
+
+export const NO_ANSWER_HEADLINE = 'Jag hittade inget säkert svar i mina källor.';
+
+/** What a button asks to reach an entry: its title, which the ranking treats as naming it. */
+const askFor = (entry: Entry) => entry.title;
+
+/** Up to three follow-up questions: the entry's own, then its related entries'; never the one just asked. */
+export function relatedQuestions(kb: KnowledgeBase, entry: Entry, asked: string, limit = 3): string[] {
+  const askedFolded = commandText(asked);
+  const fromRelated = entry.related.flatMap((id) => kb.byId.get(id)?.questions.slice(0, 1) ?? []);
+  const all = [...entry.questions.slice(0, 2), ...fromRelated, ...entry.questions.slice(2)];
+  return [...new Set(all)].filter((q) => commandText(q) !== askedFolded).slice(0, limit);
+}
+
+function facts(entry: Entry) {
+  return [
+    ...(entry.period ? [{ title: 'Period', value: entry.period }] : []),
+    ...(entry.status ? [{ title: 'Status', value: entry.status }] : []),
+  ];
+}
+
+/** A passage quoted as the answer, with its source, a "Menade du …?" choice when others fit as well, and follow-ups. */
+export function answerMessage(kb: KnowledgeBase, best: Candidate, alsoClose: Candidate[], asked: string): OutgoingMessage {
+  const { entry } = best;
+  const passage = entry.passages[best.passage];
+  const source = citation(entry);
+  const card = renderCard('answer', {
+    title: entry.title,
+    heading: passage.heading ?? '',
+    text: passage.text,
+    facts: facts(entry),
+    source,
+    alsoClose: alsoClose.map((c) => ({ title: c.entry.title, ask: askFor(c.entry) })),
+    related: relatedQuestions(kb, entry, asked).map((question) => ({ question })),
+  });
+  const heading = passage.heading ? ` – ${passage.heading}` : '';
+  const also = alsoClose.length ? `\n\nMenade du: ${alsoClose.map((c) => c.entry.title).join(' | ')}?` : '';
+  return { text: `${entry.title}${heading}\n\n${passage.text}\n\nKälla: ${source}${also}`, card };
+}
+
+export function noAnswerMessage(closest: Candidate[], explanation: string): OutgoingMessage {
+  const card = renderCard('no-answer', {
+    headline: NO_ANSWER_HEADLINE,
+    explanation,
+    closest: closest.map((c) => ({ title: c.entry.title, ask: askFor(c.entry) })),
+  });
+  const near = closest.length ? `\nNärmast i källorna: ${closest.map((c) => c.entry.title).join(', ')}.` : '';
+  return { text: `${NO_ANSWER_HEADLINE} ${explanation}${near}`, card };
+}
+
+const EXPLAIN_NONE =
+  'Källorna (regeringsuppdraget om strategisk planering och Region Jämtland Härjedalens ärenden) verkar inte ta upp det. ' +
+  'Frågan är sparad så att redaktörerna kan se den. Pröva gärna andra ord, eller skriv "begrepp" eller "hjälp".';
+const EXPLAIN_EMPTY = 'Skriv en fråga med ord, till exempel "Vad är strategisk planering?", eller "hjälp".';
+
+/** Any outcome of the answerer as the message the person gets. */
+export function messageFor(kb: KnowledgeBase, answer: Answer, asked: string): OutgoingMessage {
+  switch (answer.kind) {
+    case 'answer':
+      return answerMessage(kb, answer.best, answer.alsoClose, asked);
+    case 'none':
+      return noAnswerMessage(answer.closest, EXPLAIN_NONE);
+    case 'empty':
+      return noAnswerMessage([], EXPLAIN_EMPTY);
+  }
+}

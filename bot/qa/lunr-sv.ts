@@ -1,0 +1,28 @@
+import lunr from 'lunr';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require('lunr-languages/lunr.stemmer.support')(lunr);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require('lunr-languages/lunr.sv')(lunr);
+
+/** lunr with Swedish registered: a saved index names `stemmer-sv`, so this must load before `Index.load`. */
+export { lunr };
+
+type Stemmer = (token: lunr.Token) => lunr.Token;
+type Filter = (token: lunr.Token) => lunr.Token | null;
+const sv = (lunr as unknown as { sv: { stemmer: Stemmer; stopWordFilter: Filter } }).sv;
+
+/** å and ä as a, ö as o, é as e: people type "lanspartnerskapet" as often as "länspartnerskapet". */
+export function fold(word: string): string {
+  return word.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+}
+
+const foldToken = (token: lunr.Token) => token.update((s) => fold(s));
+lunr.Pipeline.registerFunction(foldToken, 'fold-sv');
+
+/** Index pipeline: Swedish stop words (before folding, they are spelled with å/ä/ö), fold, stem. */
+export const INDEX_PIPELINE = [sv.stopWordFilter, foldToken, sv.stemmer];
+
+/** The stem of an already folded, lower-case word, exactly as the index stores it. */
+export function stem(foldedWord: string): string {
+  return sv.stemmer(new lunr.Token(foldedWord, {})).toString();
+}

@@ -1,0 +1,62 @@
+import type { Features } from '../app';
+import type { Logger } from '../logger';
+import type { Turn } from '../teams/turn';
+import type { QuestionAnswerer } from './answerer';
+import { messageFor } from './answer-messages';
+import { conceptsMessage, projectsMessage, sourcesMessage, statusMessage, unansweredMessage } from './catalog-messages';
+import type { UnansweredStore } from './unanswered-store';
+
+export interface QaDependencies {
+  answerer: QuestionAnswerer;
+  unanswered: UnansweredStore;
+  logger: Logger;
+}
+
+/** Question answering: the commands over the knowledge base, and every other message as a question. */
+export function questionAnswering({ answerer, unanswered, logger }: QaDependencies): Features {
+  const kb = answerer.kb;
+
+  const answer = async (turn: Turn, question: string, typ?: 'begrepp') => {
+    const result = answerer.answer(question, typ);
+    if (result.kind === 'none') {
+      // The reply does not wait on the editors' list, and a failed write is not the asker's problem.
+      unanswered.record(question, turn.conversationId).catch((err) => logger.warn({ err }, 'could not store an unanswered question'));
+    }
+    await turn.send(messageFor(kb, result, question));
+  };
+
+  return {
+    commands: [
+      {
+        pattern: /^begrepp$/,
+        help: { usage: 'begrepp', description: 'Alla begrepp, eller "begrepp rumsligt perspektiv" för ett.', button: 'Begrepp' },
+        run: async (turn) => void (await turn.send(conceptsMessage(kb))),
+      },
+      {
+        pattern: /^begrepp (.+)$/,
+        run: async (turn) => answer(turn, turn.text.replace(/^\W*begrepp\W*/i, ''), 'begrepp'),
+      },
+      {
+        pattern: /^status$/,
+        help: { usage: 'status', description: 'Uppdraget i korthet: faser, arbetspaket och pilotprojekt.', button: 'Status' },
+        run: async (turn) => void (await turn.send(statusMessage(kb))),
+      },
+      {
+        pattern: /^(projekt|pilotprojekt(en)?)$/,
+        help: { usage: 'projekt', description: 'De åtta pilotprojekten.', button: 'Pilotprojekt' },
+        run: async (turn) => void (await turn.send(projectsMessage(kb))),
+      },
+      {
+        pattern: /^kallor(na)?$/,
+        help: { usage: 'källor', description: 'Dokumenten som svaren kommer ifrån.', button: 'Källor' },
+        run: async (turn) => void (await turn.send(sourcesMessage(kb))),
+      },
+      {
+        pattern: /^obesvarade( fragor)?$/,
+        help: { usage: 'obesvarade', description: 'För redaktörer: vanligaste frågorna utan svar.' },
+        run: async (turn) => void (await turn.send(unansweredMessage(await unanswered.mostFrequent()))),
+      },
+    ],
+    fallback: (turn) => answer(turn, turn.text),
+  };
+}

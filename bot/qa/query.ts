@@ -1,0 +1,157 @@
+import { fold, lunr, stem } from './lunr-sv';
+import { isStopWord, tokenize } from './swedish';
+
+/** How a word of the question was found in the index. */
+export type MatchKind = 'exact' | 'compound' | 'fuzzy' | 'prefix';
+
+export interface QueryWord {
+  word: string;
+  kind?: MatchKind;
+  /** Index terms that stand for the word; for a compound, one group per part. */
+  groups: string[][];
+}
+
+const BOOST: Record<MatchKind, number> = { exact: 10, compound: 6, fuzzy: 4, prefix: 2 };
+const MIN_PART = 3;
+
+// Part of lunr's runtime API that its type definitions leave out.
+const TokenSet = lunr.TokenSet as unknown as {
+  fromFuzzyString(term: string, editDistance: number): lunr.TokenSet;
+  fromString(term: string): lunr.TokenSet;
+};
+
+/** The index vocabulary as our query builder needs it. */
+export class Vocabulary {
+  private readonly terms: Set<string>;
+  constructor(private readonly index: lunr.Index) {
+    this.terms = new Set(Object.keys((index as unknown as { invertedIndex: object }).invertedIndex));
+  }
+
+  has(term: string): boolean {
+    return this.terms.has(term);
+  }
+
+  /** Index terms one edit away from `term` (a typo), at most `limit`. */
+  near(term: string, limit = 6): string[] {
+    return this.tokenSet.intersect(TokenSet.fromFuzzyString(term, 1)).toArray().slice(0, limit);
+  }
+
+  /** Index terms that start with `prefix`, at most `limit`. */
+  startingWith(prefix: string, limit = 8): string[] {
+    return this.tokenSet.intersect(TokenSet.fromString(`${prefix}*`)).toArray().slice(0, limit);
+  }
+
+  private get tokenSet(): lunr.TokenSet {
+    return (this.index as unknown as { tokenSet: lunr.TokenSet }).tokenSet;
+  }
+}
+
+/** The stem of a word if the index knows it: as is, or without a Swedish linking s. */
+function knownStem(vocab: Vocabulary, folded: string): string | undefined {
+  for (const candidate of folded.endsWith('s') && folded.length > MIN_PART + 1 ? [folded, folded.slice(0, -1)] : [folded]) {
+    const s = stem(candidate);
+    if (vocab.has(s)) return s;
+    if (vocab.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Splits a Swedish compound into parts the index knows: planeringsprocesser → planering + process. */
+export function splitCompound(vocab: Vocabulary, folded: string, depth = 0): string[] | undefined {
+  for (let i = MIN_PART; i <= folded.length - MIN_PART; i++) {
+    const head = knownStem(vocab, folded.slice(0, i));
+    if (!head) continue;
+    const rest = folded.slice(i);
+    const tail = knownStem(vocab, rest);
+    if (tail) return [head, tail];
+    const more = depth < 1 ? splitCompound(vocab, rest, depth + 1) : undefined;
+    if (more) return [head, ...more];
+  }
+  return undefined;
+}
+
+/**
+ * Reads a question as index terms, never as lunr syntax: stop words dropped, words folded and
+ * stemmed, an abbreviation typed apart joined (AP 1 → ap1), unknown compounds split against the
+ * index vocabulary, one typo tolerated in longer words, and a prefix as the last resort.
+ */
+export function analyzeQuestion(vocab: Vocabulary, text: string): QueryWord[] {
+  const tokens = tokenize(text).slice(0, 40);
+  const out: QueryWord[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const joined = i + 1 < tokens.length ? fold(tokens[i] + tokens[i + 1]) : undefined;
+    if (joined && tokens[i].length <= 4 && vocab.has(stem(joined))) {
+      out.push({ word: `${tokens[i]} ${tokens[i + 1]}`, kind: 'exact', groups: [[stem(joined)]] });
+      i++;
+      continue;
+    }
+    const word = tokens[i];
+    if (isStopWord(word)) continue;
+    out.push(lookUp(vocab, word));
+  }
+  return out;
+}
+
+// Definite and genitive endings the Swedish stemmer leaves on: projektet, strategin, uppdragets.
+const ENDINGS = ['ets', 'ens', 'et', 'en', 'ns', 'n', 't', 's'];
+
+/** The word's stem and the stems of its forms without a definite or genitive ending, as far as the index knows them. */
+function knownForms(vocab: Vocabulary, folded: string): string[] {
+  const forms = [folded, ...ENDINGS.filter((e) => folded.length - e.length >= 4 && folded.endsWith(e)).map((e) => folded.slice(0, -e.length))];
+  return [...new Set(forms.map(stem))].filter((s) => vocab.has(s));
+}
+
+/** Stems joined as the index stores a phrase of two words from a title or synonym. */
+export const phraseTerm = (a: string, b: string) => stem(`${stem(fold(a))}_${stem(fold(b))}`);
+
+function lookUp(vocab: Vocabulary, word: string): QueryWord {
+  const folded = fold(word);
+  const s = stem(folded);
+  const forms = knownForms(vocab, folded);
+  if (forms.length) return { word, kind: 'exact', groups: [forms] };
+  const parts = folded.length >= 2 * MIN_PART ? splitCompound(vocab, folded) : undefined;
+  if (parts) return { word, kind: 'compound', groups: parts.map((p) => [p]) };
+  if (s.length >= 5) {
+    const near = vocab.near(s);
+    if (near.length) return { word, kind: 'fuzzy', groups: [near] };
+  }
+  if (s.length >= 4) {
+    const longer = vocab.startingWith(s);
+    if (longer.length) return { word, kind: 'prefix', groups: [longer] };
+  }
+  return { word, groups: [] };
+}
+
+/** Two neighbouring words of the question that stand together in some title or synonym: "arbetspaket 1". */
+export function phrasesOf(vocab: Vocabulary, words: QueryWord[]): string[] {
+  const phrases: string[] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    const term = phraseTerm(words[i].word, words[i + 1].word);
+    if (vocab.has(term)) phrases.push(term);
+  }
+  return phrases;
+}
+
+const PHRASE_BOOST = 12;
+
+/** Runs the analysed question: every known term optional, boosted by how surely it stands for the word. */
+export function runQuery(index: lunr.Index, words: QueryWord[], phrases: string[] = []): lunr.Index.Result[] {
+  const known = words.filter((w) => w.kind);
+  if (known.length === 0) return [];
+  return index.query((q) => {
+    for (const w of known) {
+      for (const group of w.groups) {
+        for (const term of group) q.term(term, { usePipeline: false, boost: BOOST[w.kind!] / group.length });
+      }
+    }
+    for (const phrase of phrases) q.term(phrase, { usePipeline: false, boost: PHRASE_BOOST, fields: ['phrases'] });
+  });
+}
+
+/** The share of the question's words that a result matched (a compound counts when all its parts do). */
+export function coverage(words: QueryWord[], result: lunr.Index.Result): number {
+  if (words.length === 0) return 0;
+  const matched = new Set(Object.keys(result.matchData.metadata));
+  const covered = words.filter((w) => w.groups.length > 0 && w.groups.every((g) => g.some((t) => matched.has(t))));
+  return covered.length / words.length;
+}
