@@ -1,7 +1,7 @@
 import type { Entry, KnowledgeBase } from './knowledge-base';
 import { fold, stem, type lunr } from './lunr-sv';
 import { isStopWord, tokenize } from './swedish';
-import { analyzeQuestion, coverage, phrasesOf, runQuery, Vocabulary, type QueryWord } from './query';
+import { analyzeQuestion, coverage, phrasesOf, runQuery, Vocabulary, type Abbreviations, type QueryWord } from './query';
 import { parsePassageRef } from './search-index';
 
 /** An entry as a candidate answer: its best passage, how well it scored and how much of the question it covers. */
@@ -35,6 +35,7 @@ export class QuestionAnswerer {
   private readonly vocabulary: Vocabulary;
   /** Each entry's title and synonyms as stem sequences: a question that names an entry is about it. */
   private readonly names: Array<{ entry: Entry; stems: string[] }>;
+  private readonly abbreviations: Abbreviations;
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -47,6 +48,7 @@ export class QuestionAnswerer {
         .filter((stems) => stems.length > 0)
         .map((stems) => ({ entry, stems })),
     );
+    this.abbreviations = abbreviationsOf(kb, this.vocabulary);
   }
 
   /** For each entry the question names, the length in words of the longest name it uses. */
@@ -66,7 +68,7 @@ export class QuestionAnswerer {
 
   /** Entries ranked for the question, best first; `typ` limits them to one kind (for `begrepp <ord>`). */
   rank(question: string, typ?: Entry['typ']): { words: QueryWord[]; candidates: Candidate[] } {
-    const words = analyzeQuestion(this.vocabulary, question);
+    const words = analyzeQuestion(this.vocabulary, question, this.abbreviations);
     const results = runQuery(this.index, words, phrasesOf(this.vocabulary, words));
     const byEntry = new Map<string, { best: Candidate; second: number; matched: lunr.Index.Result[] }>();
     for (const r of results) {
@@ -103,6 +105,26 @@ export class QuestionAnswerer {
     const closest = candidates.filter((c) => c.entry !== best.entry && !alsoClose.includes(c)).slice(0, 3);
     return { kind: 'answer', best, alsoClose, closest };
   }
+}
+
+/**
+ * Synonyms written as abbreviations (one word, capitals, at most five characters: TVV, RUS, AP1)
+ * mapped to the stems of their entry's title, where the index knows them.
+ */
+function abbreviationsOf(kb: KnowledgeBase, vocabulary: Vocabulary): Abbreviations {
+  const map: Abbreviations = new Map();
+  for (const entry of kb.entries) {
+    const meaning = tokenize(entry.title)
+      .filter((w) => !isStopWord(w))
+      .map((w) => stem(fold(w)))
+      .filter((s) => vocabulary.has(s));
+    for (const synonym of entry.synonyms) {
+      if (!/^[A-ZÅÄÖ][A-ZÅÄÖ0-9]{1,4}$/.test(synonym)) continue;
+      const key = fold(synonym.toLowerCase());
+      map.set(key, [...new Set([...(map.get(key) ?? []), ...meaning])]);
+    }
+  }
+  return map;
 }
 
 const NAMING_FIELDS = new Set(['title', 'synonyms', 'phrases', 'questions']);

@@ -64,7 +64,7 @@ export function sourcesMessage(kb: KnowledgeBase): OutgoingMessage {
 export function statusMessage(kb: KnowledgeBase): OutgoingMessage {
   const mission = kb.entries.find((e) => e.typ === 'uppdrag' && e.id === 'regeringsuppdraget') ?? kb.entries.find((e) => e.typ === 'uppdrag');
   const phases = PHASE_ORDER.map((id) => kb.byId.get(id)).filter((e): e is Entry => Boolean(e));
-  const packages = kb.entries.filter((e) => e.typ === 'arbetspaket' && /\d/.test(e.title)).sort((a, b) => a.title.localeCompare(b.title, 'sv'));
+  const packages = kb.entries.filter((e) => e.typ === 'arbetspaket' && /^arbetspaket-\d+$/.test(e.id)).sort((a, b) => a.id.localeCompare(b.id));
   const projects = kb.entries.filter((e) => e.typ === 'pilotprojekt' && e.id !== 'pilotprojekt');
   const sections = [
     { heading: 'Faser (långsiktig tidplan 24–28)', rows: phases.map((e) => ({ title: e.title.replace(/^Fasen?\s+/i, ''), value: gist(e) })) },
@@ -72,7 +72,10 @@ export function statusMessage(kb: KnowledgeBase): OutgoingMessage {
       heading: 'Arbetspaket',
       rows: packages.map((e) => ({ title: e.title, value: `Tid: ${e.period ?? NOT_GIVEN}. Status: ${e.status ?? NOT_GIVEN}.` })),
     },
-    { heading: `Pilotprojekt (${projects.length})`, rows: projects.map((e, i) => ({ title: `${i + 1}.`, value: e.title })) },
+    {
+      heading: `Pilotprojekt (${projects.length})`,
+      rows: projects.map((e) => ({ title: e.title, value: `Status: ${e.status ?? NOT_GIVEN}.` })),
+    },
   ];
   const title = `${mission?.title ?? 'Regeringsuppdraget'}${mission?.period ? ` ${mission.period}` : ''}`;
   const summary = mission ? gist(mission) : '';

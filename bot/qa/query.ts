@@ -13,6 +13,9 @@ export interface QueryWord {
 
 const BOOST: Record<MatchKind, number> = { exact: 10, compound: 6, fuzzy: 4, prefix: 2 };
 const MIN_PART = 3;
+/** Longer "words" are noise (pasted links, keyboard mashing); fuzzy matching on them costs memory. */
+const MAX_WORD = 40;
+const MAX_WORDS = 40;
 
 // Part of lunr's runtime API that its type definitions leave out.
 const TokenSet = lunr.TokenSet as unknown as {
@@ -75,8 +78,10 @@ export function splitCompound(vocab: Vocabulary, folded: string, depth = 0): str
  * stemmed, an abbreviation typed apart joined (AP 1 → ap1), unknown compounds split against the
  * index vocabulary, one typo tolerated in longer words, and a prefix as the last resort.
  */
-export function analyzeQuestion(vocab: Vocabulary, text: string): QueryWord[] {
-  const tokens = tokenize(text).slice(0, 40);
+export function analyzeQuestion(vocab: Vocabulary, text: string, abbreviations: Abbreviations = new Map()): QueryWord[] {
+  const tokens = tokenize(text)
+    .filter((t) => t.length <= MAX_WORD)
+    .slice(0, MAX_WORDS);
   const out: QueryWord[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const joined = i + 1 < tokens.length ? fold(tokens[i] + tokens[i + 1]) : undefined;
@@ -87,7 +92,7 @@ export function analyzeQuestion(vocab: Vocabulary, text: string): QueryWord[] {
     }
     const word = tokens[i];
     if (isStopWord(word)) continue;
-    out.push(lookUp(vocab, word));
+    out.push(expand(lookUp(vocab, word), abbreviations.get(fold(word))));
   }
   return out;
 }
@@ -103,6 +108,15 @@ function knownForms(vocab: Vocabulary, folded: string): string[] {
 
 /** Stems joined as the index stores a phrase of two words from a title or synonym. */
 export const phraseTerm = (a: string, b: string) => stem(`${stem(fold(a))}_${stem(fold(b))}`);
+
+/** Abbreviations people type (TVV, RUS, AP1), folded, to the stems of what they stand for. */
+export type Abbreviations = Map<string, string[]>;
+
+/** An abbreviation also stands for the words it abbreviates: TVV is Tillväxtverket too. */
+function expand(word: QueryWord, meaning: string[] | undefined): QueryWord {
+  if (!meaning) return word;
+  return { word: word.word, kind: word.kind ?? 'exact', groups: [[...new Set([...(word.groups[0] ?? []), ...meaning])]] };
+}
 
 function lookUp(vocab: Vocabulary, word: string): QueryWord {
   const folded = fold(word);
