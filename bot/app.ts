@@ -74,8 +74,8 @@ export function createBotApplication(deps: BotDependencies): Application {
 
   app.activity(ActivityTypes.Message, async (context) => {
     const turn = turnFrom(context);
-    // A card's Action.Submit without imBack arrives as a message with a value and no text.
-    if (!turn.text) return;
+    // A card's Action.Submit without imBack arrives as a message with a value and no text: not a question.
+    if (!turn.text && context.activity.value) return;
     const found = findCommand(commands, turn.command);
     if (found) await found.command.run(turn, found.match);
     else await fallback(turn);
