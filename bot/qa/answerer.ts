@@ -29,6 +29,7 @@ const MIN_COVERAGE_WITH_UNKNOWN_WORD = 0.75;
 /** Runners-up this close to the best make the question ambiguous. */
 const CLOSE = 0.92;
 const SECOND_PASSAGE_WEIGHT = 0.25;
+const MAX_CANDIDATES = 40;
 const NAME_WEIGHT = 0.6;
 
 export class QuestionAnswerer {
@@ -70,22 +71,21 @@ export class QuestionAnswerer {
   rank(question: string, typ?: Entry['typ']): { words: QueryWord[]; candidates: Candidate[] } {
     const words = analyzeQuestion(this.vocabulary, question, this.abbreviations);
     const results = runQuery(this.index, words, phrasesOf(this.vocabulary, words));
-    const byEntry = new Map<string, { best: Candidate; second: number; matched: lunr.Index.Result[] }>();
+    // Results come best first; only the best entries are worth the closer look below.
+    const byEntry = new Map<string, { entry: Entry; matched: lunr.Index.Result[] }>();
     for (const r of results) {
-      const { entryId, passage } = parsePassageRef(r.ref);
+      const { entryId } = parsePassageRef(r.ref);
       const entry = this.kb.byId.get(entryId);
       if (!entry || (typ && entry.typ !== typ)) continue;
       const seen = byEntry.get(entryId);
-      if (!seen) byEntry.set(entryId, { best: { entry, passage, score: r.score, coverage: 0 }, second: 0, matched: [r] });
-      else {
-        if (seen.second === 0) seen.second = r.score;
-        seen.matched.push(r);
-      }
+      if (seen) seen.matched.push(r);
+      else if (byEntry.size < MAX_CANDIDATES) byEntry.set(entryId, { entry, matched: [r] });
     }
     const named = this.namedIn(words);
-    const candidates = [...byEntry.values()].map(({ best, second, matched }) => {
+    const candidates = [...byEntry.values()].map(({ entry, matched }) => {
       const covered = entryCoverage(words, matched);
-      best = { ...best, passage: choosePassage(words, matched) };
+      const best = { entry, passage: choosePassage(words, matched), score: matched[0].score };
+      const second = matched[1]?.score ?? 0;
       // Words common to the whole knowledge base weigh little in BM25, so naming an entry, and
       // covering more of the question, must count on top of it; a longer name is more specific.
       const nameFactor = 1 + NAME_WEIGHT * (named.get(best.entry) ?? 0) ** 2;

@@ -1,19 +1,30 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Database } from './database';
 
+const MAX_REMEMBERED = 10_000;
+
 /** Conversations the bot is in: their references for proactive messages, and whom it has greeted. */
 export class ConversationStore {
+  /** What this process last wrote per conversation: the reference rarely changes, so most turns skip the write. */
+  private readonly written = new Map<string, string>();
+
   constructor(private readonly db: Database) {}
 
   async saveReference(reference: Partial<ConversationReference>): Promise<void> {
     const id = reference.conversation?.id;
     if (!id) return;
+    // The activity id differs every turn and proactive messages do not need it.
+    const { activityId: _activityId, ...lasting } = reference;
+    const json = JSON.stringify(lasting);
+    if (this.written.get(id) === json) return;
     await this.db.query(
       `INSERT INTO conversation_references (conversation_id, conversation_type, reference) VALUES ($1, $2, $3)
        ON CONFLICT (conversation_id) DO UPDATE
        SET conversation_type = EXCLUDED.conversation_type, reference = EXCLUDED.reference, updated_at = now()`,
-      [id, reference.conversation?.conversationType ?? null, JSON.stringify(reference)],
+      [id, reference.conversation?.conversationType ?? null, json],
     );
+    if (this.written.size >= MAX_REMEMBERED) this.written.delete(this.written.keys().next().value!);
+    this.written.set(id, json);
   }
 
   async findReference(conversationId: string): Promise<Partial<ConversationReference> | undefined> {
