@@ -13,6 +13,13 @@ import { createTurnPipeline } from './turn-pipeline';
 import { loadAnswerer } from './qa/load';
 import { questionAnswering } from './qa/qa-feature';
 import { UnansweredStore } from './qa/unanswered-store';
+import { approvals } from './approvals/approvals-feature';
+import { sendDueReminders } from './approvals/draft-reminders';
+import { DraftStore } from './approvals/draft-store';
+import { createMessenger } from './teams/messenger';
+
+/** How often due-date reminders are looked for; each is sent once, the day before. */
+const REMINDER_INTERVAL_MS = 15 * 60_000;
 
 export interface RunningService {
   /** The port it listens on (useful with PORT=0). */
@@ -40,6 +47,7 @@ export async function startService(config: Config, logger: Logger, extra: Featur
   logger.info({ entries: knowledge.entries, savedIndex: knowledge.savedIndexUsed }, 'knowledge base loaded');
 
   let notReady: string | undefined = 'storage is opening';
+  const timers: NodeJS.Timeout[] = [];
   let db: Database | undefined;
   let runTurn: ReturnType<typeof createTurnPipeline> | undefined;
 
@@ -66,13 +74,18 @@ export async function startService(config: Config, logger: Logger, extra: Featur
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const conversations = new ConversationStore(db);
+    const messenger = createMessenger(adapter, config.MicrosoftAppId, conversations);
+    const drafts = new DraftStore(db);
+    const remind = () => sendDueReminders(drafts, messenger, logger).catch((err) => logger.error({ err }, 'draft reminders failed'));
+    timers.push(setInterval(remind, REMINDER_INTERVAL_MS).unref());
+    void remind();
     const app = createBotApplication({
       adapter,
       botAppId: config.MicrosoftAppId,
       storage: new DatabaseStateStorage(db),
       conversations,
       logger,
-      features: [extra, questionAnswering({ answerer: knowledge.answerer, unanswered: new UnansweredStore(db), logger })],
+      features: [extra, approvals({ drafts, messenger, logger }), questionAnswering({ answerer: knowledge.answerer, unanswered: new UnansweredStore(db), logger })],
     });
     runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger });
     notReady = undefined;
@@ -80,9 +93,11 @@ export async function startService(config: Config, logger: Logger, extra: Featur
   })();
 
   let stopping: Promise<void> | undefined;
+  const stopTimers = () => timers.forEach((t) => clearInterval(t));
   const stop = () =>
     (stopping ??= (async () => {
       notReady = 'shutting down';
+      stopTimers();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await drain();
       // Keep-alive sockets of finished requests would otherwise hold the listener open for seconds.

@@ -1,4 +1,4 @@
-import type { TurnContext } from 'botbuilder';
+import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { turnFrom, toActivity, type Actor, type OutgoingMessage } from './turn';
 
 /** A click on an `Action.Execute` button, or Teams refreshing a card for one viewer. */
@@ -13,13 +13,15 @@ export interface CardActionTurn {
   conversationType: string;
   /** The id of the message holding the card, when Teams says it. */
   cardActivityId?: string;
-  /** Posts a new message into the conversation. */
+  /** Posts a new message into the conversation; returns its activity id. */
   send(message: OutgoingMessage): Promise<string | undefined>;
+  /** A member of this conversation by Azure AD object id: their Teams id and name, if Teams knows them. */
+  findMember(aadObjectId: string): Promise<{ teamsId: string; name: string } | undefined>;
 }
 
 export type CardActionResult =
-  /** The card the actor sees now; with `updateForEveryone` a click also replaces the posted card. */
-  | { card: object; updateForEveryone?: boolean }
+  /** The card the actor sees now; with `shared`, a click (never a refresh) also replaces that posted card for everyone. */
+  | { card: object; shared?: { activityId: string; card: object } }
   /** A short message Teams shows to the actor, the card unchanged. */
   | { message: string };
 
@@ -46,6 +48,14 @@ export function cardActionFrom(context: TurnContext): CardActionTurn {
     conversationType: turn.conversationType,
     cardActivityId: context.activity.replyToId,
     send: turn.send,
+    findMember: async (aadObjectId) => {
+      try {
+        const member = await TeamsInfo.getMember(context, aadObjectId);
+        return { teamsId: member.id, name: member.name || aadObjectId };
+      } catch {
+        return undefined; // not in this conversation, or outside Teams
+      }
+    },
   };
 }
 
@@ -66,8 +76,8 @@ export async function answerCardAction(
     if ('message' in result) {
       body = { statusCode: 200, type: MESSAGE, value: result.message };
     } else {
-      if (result.updateForEveryone && turn.trigger === 'manual' && turn.cardActivityId) {
-        await context.updateActivity({ ...toActivity({ text: '', card: result.card }), id: turn.cardActivityId });
+      if (result.shared && turn.trigger === 'manual') {
+        await context.updateActivity({ ...toActivity({ text: '', card: result.shared.card }), id: result.shared.activityId });
       }
       body = { statusCode: 200, type: CARD, value: result.card };
     }

@@ -67,7 +67,7 @@ describe('card buttons', () => {
 
   test('a click updates the shared card; an automatic refresh never does', async () => {
     const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'uppdaterad' }] };
-    const bot = await startTestBot({}, { cardActions: [{ verb: 'touch', run: async () => ({ card, updateForEveryone: true }) }] });
+    const bot = await startTestBot({}, { cardActions: [{ verb: 'touch', run: async () => ({ card, shared: { activityId: 'card-1', card } }) }] });
     try {
       const conversationId = 'update-conv';
       const refresh = await bot.post(cardAction({ serviceUrl: connector.url, conversationId, verb: 'touch', replyToId: 'card-1', trigger: 'automatic' }));

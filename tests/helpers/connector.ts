@@ -81,6 +81,14 @@ export class FakeConnector {
         res.end(JSON.stringify({ error: { code: 'TestFailure', message: `status ${failure}` } }));
         return;
       }
+      const member = req.url?.match(/\/v3\/conversations\/[^/]+\/members\/([^/?]+)/);
+      if (member) {
+        // Teams resolves an AAD object id to the member; our test people are aad-<key> ↔ 29:<key>.
+        const key = decodeURIComponent(member[1]).match(/^aad-(.+)$/)?.[1];
+        res.writeHead(key ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(key ? { id: `29:${key}`, name: `Person ${key}`, aadObjectId: `aad-${key}` } : { error: { code: 'MemberNotFound' } }));
+        return;
+      }
       if (!match) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: randomUUID() }));
