@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { Client } from 'pg';
 
 /**
@@ -5,6 +6,9 @@ import { Client } from 'pg';
  * printed; under CI=true (where .ci/run starts a server) a missing server fails the run.
  */
 export default async function globalSetup(): Promise<void> {
+  // Tests that run the bot as its own process (kill -9, restarts) run the compiled code.
+  execSync('npm run --silent build', { cwd: `${__dirname}/..`, stdio: ['ignore', 'ignore', 'inherit'] });
+
   const url = process.env.DATABASE_URL;
   let reason: string | undefined;
   if (!url) reason = 'DATABASE_URL is not set';

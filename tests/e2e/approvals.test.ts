@@ -281,3 +281,32 @@ describe('reminders', () => {
     expect(readable(reminders[0].body)).toContain('Person alice, Person bob');
   });
 });
+
+describe('a crash', () => {
+  test('kill -9 of the server between clicks loses no decision that was confirmed', async () => {
+    const { startBotProcess } = await import('../helpers/bot-process');
+    const { tempDir } = await import('../helpers/bot');
+    const DATA_DIR = tempDir();
+    let proc = await startBotProcess({ DATA_DIR });
+    const target = { post: (a: unknown) => proc.post(a) } as unknown as TestBot;
+    const s = scene(target);
+    const { posted } = await createDraft(s, { title: 'Överlever en krasch', text: 'En punkt' });
+    const buttons = actions((await s.click(alice, cardOf(posted.body).refresh.action, {}, posted.id, 'automatic')).value);
+    const confirmed = await s.click(alice, buttons['Godkänn'], { comment: 'Före kraschen' }, posted.id);
+    expect(cardText(confirmed.value)).toContain('Godkänd');
+    await proc.crash();
+
+    proc = await startBotProcess({ DATA_DIR });
+    try {
+      const again = await s.click(alice, buttons['Godkänn'], {}, posted.id);
+      expect(cardText(again.value)).toContain('redan beslutat');
+      await s.click(bob, buttons['Godkänn'], {}, posted.id);
+      await proc.post(message({ serviceUrl: connector.url, conversationId: s.conversationId, text: `beslutslogg ${buttons['Godkänn'].data.draftId}`, from: author }));
+      const log = connector.inConversation(s.conversationId).at(-1)!;
+      expect(log.body.text).toContain('"Före kraschen"');
+      expect(log.body.text).toContain('Status: Godkänd');
+    } finally {
+      await proc.stop();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { postJson } from './bot';
+
+const root = path.resolve(__dirname, '../..');
+
+export interface BotProcess {
+  url: string;
+  child: ChildProcess;
+  post(activity: unknown): Promise<{ status: number; body: any }>;
+  /** kill -9: no shutdown code runs. */
+  crash(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The compiled bot (built by the tests' global setup) as its own process, the way it runs in production. */
+export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist/bot/index.js')], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), MicrosoftAppId: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    if (ready) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bot process did not become ready: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    child,
+    post: (activity) => postJson(`${url}/api/messages`, activity),
+    crash: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
