@@ -15,6 +15,8 @@ const schema = z
     ToBotFromChannelOpenIdMetadataUrl: z.preprocess(emptyAsUndefined, z.string().url().optional()),
     PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
     HOST: optionalText,
+    /** Where people's browsers reach the bot (https in production), for download links. */
+    PUBLIC_URL: z.preprocess(emptyAsUndefined, z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').optional()),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
     DATABASE_URL: z.preprocess(
       emptyAsUndefined,

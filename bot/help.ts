@@ -14,11 +14,14 @@ export function helpMessage(commands: readonly Command[]): OutgoingMessage {
     intro: INTRO,
     footer: FOOTER,
     commands: advertised.map((h) => ({ command: h.usage, description: h.description })),
-    buttons: advertised.filter((h) => h.button).map((h) => ({ title: h.button, value: h.usage })),
+    buttonRows: rows(advertised.filter((h) => h.button).map((h) => ({ title: h.button, value: h.usage }))),
   });
   const text = [INTRO, ...advertised.map((h) => `• ${h.usage}: ${h.description}`)].join('\n');
   return { text, card };
 }
+
+/** Teams shows at most a few buttons side by side: three to a row. */
+const rows = <T>(items: T[], size = 3) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => ({ buttons: items.slice(i * size, i * size + size) }));
 
 export function welcomeMessage(): OutgoingMessage {
   const greeting =

@@ -6,6 +6,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const STARTUP_WAIT_MS = 30_000;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/** A file served at a signed link (CSV, .ics). */
+export interface Download {
+  status: number;
+  contentType: string;
+  body: string;
+  filename?: string;
+}
+
 /** What the HTTP layer needs from the rest of the bot. */
 export interface ServerDependencies {
   logger: Logger;
@@ -17,6 +25,8 @@ export interface ServerDependencies {
   untilReady(): Promise<void>;
   /** Extra details for /readyz. */
   readiness(): Record<string, unknown>;
+  /** The file at `path` under /exports, if the link is good; undefined for no such path. */
+  download(path: string, query: Record<string, unknown>): Promise<Download | undefined>;
 }
 
 const SWEDISH_ERRORS: Record<number, string> = {
@@ -45,6 +55,18 @@ export function createServer(deps: ServerDependencies): { server: Server; drain(
   server.get('/readyz', async (_req, res) => {
     const reason = deps.notReadyReason();
     res.send(reason ? 503 : 200, { status: reason ? 'starting' : 'ready', ...(reason ? { reason } : {}), ...deps.readiness() });
+  });
+
+  server.get('/exports/*', restify.plugins.queryParser({ mapParams: false }), async (req: Request, res: Response) => {
+    if (deps.notReadyReason()) return void res.send(503, { message: 'Boten startar, försök igen om en stund.' });
+    const file = await deps.download(req.getPath(), (req.query ?? {}) as Record<string, unknown>);
+    if (!file) return void res.send(404, { message: SWEDISH_ERRORS[404] });
+    res.writeHead(file.status, {
+      'content-type': file.contentType,
+      'cache-control': 'no-store',
+      ...(file.filename ? { 'content-disposition': `attachment; filename="${file.filename}"` } : {}),
+    });
+    res.end(file.body);
   });
 
   server.post(

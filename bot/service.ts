@@ -17,6 +17,12 @@ import { approvals } from './approvals/approvals-feature';
 import { sendDueReminders } from './approvals/draft-reminders';
 import { DraftStore } from './approvals/draft-store';
 import { createMessenger } from './teams/messenger';
+import { LinkSigner } from './http/signed-links';
+import { workshopDownloads } from './workshops/workshop-downloads';
+import { sendWorkshopReminders } from './workshops/workshop-reminders';
+import { WorkshopStore } from './workshops/workshop-store';
+import { workshopsFeature } from './workshops/workshops-feature';
+import type { Download } from './server';
 
 /** How often due-date reminders are looked for; each is sent once, the day before. */
 const REMINDER_INTERVAL_MS = 15 * 60_000;
@@ -34,7 +40,15 @@ export interface RunningService {
  * Starts the bot: it listens at once (so /healthz answers while PGlite opens), then opens and
  * migrates storage and becomes ready; /api/messages answers 503 until then.
  */
-export async function startService(config: Config, logger: Logger, extra: Features = {}): Promise<RunningService> {
+export interface ServiceOptions {
+  /** Extra commands and buttons (tests use it to exercise the plumbing). */
+  features?: Features;
+  /** The clock features read; tests move it. */
+  now?: () => Date;
+}
+
+export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
+  const now = options.now ?? (() => new Date());
   if (config.localMode) {
     logger.warn(
       '⚠ LOKALT LÄGE: MicrosoftAppId saknas, så Bot Framework-autentiseringen är AV. ' +
@@ -50,6 +64,7 @@ export async function startService(config: Config, logger: Logger, extra: Featur
   const timers: NodeJS.Timeout[] = [];
   let db: Database | undefined;
   let runTurn: ReturnType<typeof createTurnPipeline> | undefined;
+  let download: ((path: string, query: Record<string, unknown>) => Promise<Download | undefined>) | undefined;
 
   const adapter = new TeamsAdapter(botFrameworkAuthSettings(config));
   adapter.onTurnError = async (_context, err) => void logger.error({ err }, 'unhandled turn error');
@@ -60,6 +75,7 @@ export async function startService(config: Config, logger: Logger, extra: Featur
     untilReady: () => ready,
     readiness: () => ({ database: db?.kind ?? null, knowledgeEntries: knowledge.entries }),
     processActivity: (req, res) => adapter.process(req, res, (context) => runTurn!(context)),
+    download: (path, query) => download!(path, query),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -76,7 +92,13 @@ export async function startService(config: Config, logger: Logger, extra: Featur
     const conversations = new ConversationStore(db);
     const messenger = createMessenger(adapter, config.MicrosoftAppId, conversations);
     const drafts = new DraftStore(db);
-    const remind = () => sendDueReminders(drafts, messenger, logger).catch((err) => logger.error({ err }, 'draft reminders failed'));
+    const workshops = new WorkshopStore(db);
+    const signer = await LinkSigner.fromDatabase(db);
+    download = workshopDownloads(workshops, signer, now);
+    const remind = () =>
+      Promise.all([sendDueReminders(drafts, messenger, logger), sendWorkshopReminders(workshops, messenger, logger)]).catch((err) =>
+        logger.error({ err }, 'reminders failed'),
+      );
     timers.push(setInterval(remind, REMINDER_INTERVAL_MS).unref());
     void remind();
     const app = createBotApplication({
@@ -85,7 +107,12 @@ export async function startService(config: Config, logger: Logger, extra: Featur
       storage: new DatabaseStateStorage(db),
       conversations,
       logger,
-      features: [extra, approvals({ drafts, messenger, logger }), questionAnswering({ answerer: knowledge.answerer, unanswered: new UnansweredStore(db), logger })],
+      features: [
+        options.features ?? {},
+        approvals({ drafts, messenger, logger }),
+        workshopsFeature({ workshops, signer, messenger, logger, now, publicUrl: (config.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '') }),
+        questionAnswering({ answerer: knowledge.answerer, unanswered: new UnansweredStore(db), logger }),
+      ],
     });
     runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger });
     notReady = undefined;

@@ -6,7 +6,11 @@ import { toActivity, type OutgoingMessage } from './turn';
 export interface Messenger {
   /** The new message's activity id; throws when the conversation is unknown or Teams refuses. */
   send(conversationId: string, message: OutgoingMessage): Promise<string | undefined>;
+  /** A personal (1:1) message to a person met in `viaConversationId`, whose tenant and service it uses. */
+  sendPersonal(viaConversationId: string, personTeamsId: string, message: OutgoingMessage): Promise<void>;
 }
+
+const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 
 export function createMessenger(adapter: CloudAdapter, botAppId: string | undefined, conversations: ConversationStore): Messenger {
   return {
@@ -18,6 +22,19 @@ export function createMessenger(adapter: CloudAdapter, botAppId: string | undefi
         id = (await context.sendActivity(toActivity(message)))?.id;
       });
       return id;
+    },
+    async sendPersonal(viaConversationId, personTeamsId, message) {
+      const reference = await conversations.findReference(viaConversationId);
+      if (!reference?.serviceUrl) throw new Error(`no conversation reference for ${viaConversationId}`);
+      const tenantId = reference.conversation?.tenantId;
+      await adapter.createConversationAsync(
+        botAppId ?? '',
+        reference.channelId ?? 'msteams',
+        reference.serviceUrl,
+        BOT_FRAMEWORK_AUDIENCE,
+        { isGroup: false, bot: reference.bot!, members: [{ id: personTeamsId, name: '' }], tenantId, channelData: { tenant: { id: tenantId } } } as never,
+        async (context) => void (await context.sendActivity(toActivity(message))),
+      );
     },
   };
 }

@@ -2,6 +2,7 @@ import { FakeConnector, cardOf, readable, type SentActivity } from '../helpers/c
 import { cardAction, message, person, type Person } from '../helpers/activities';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
+import { actions, cardText, inputs } from '../helpers/cards';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
 
 const author = person('author', 'Anna Författare');
@@ -23,29 +24,6 @@ afterAll(async () => {
 });
 
 const tomorrow = () => new Date(Date.now() + 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-
-/** Every button (Action.Execute) in a card, by title; the card's refresh action is no button. */
-function actions(card: any): Record<string, any> {
-  const out: Record<string, any> = {};
-  const walk = (node: any) => {
-    if (!node || typeof node !== 'object') return;
-    if (node.type === 'Action.Execute') out[node.title] = node;
-    for (const [key, value] of Object.entries(node)) if (key !== 'refresh') walk(value);
-  };
-  walk(card);
-  return out;
-}
-
-function inputs(card: any): Record<string, any> {
-  const out: Record<string, any> = {};
-  const walk = (node: any) => {
-    if (!node || typeof node !== 'object') return;
-    if (typeof node.type === 'string' && node.type.startsWith('Input.')) out[node.id] = node;
-    Object.values(node).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
 
 interface Scene {
   bot: TestBot;
@@ -82,7 +60,6 @@ async function createDraft(s: Scene, fields: Record<string, string>, approvers: 
   return { posted: sent[before + 1], formAction };
 }
 
-const cardText = (card: any) => readable({ attachments: [{ content: card }] });
 
 describe('the form', () => {
   test('ny viljeriktning answers with the form: fixed input ids, the people picker, Skicka för beslut', async () => {

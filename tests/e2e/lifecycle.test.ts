@@ -52,7 +52,7 @@ test('shutting down lets a running turn finish, then refuses new connections', a
 describe('card buttons', () => {
   test('a handler that throws still answers the invoke with a Swedish error, and the bot keeps serving', async () => {
     const bot = await startTestBot({}, {
-      cardActions: [{ verb: 'explode', run: async () => { throw new Error('boom'); } }],
+      features: { cardActions: [{ verb: 'explode', run: async () => { throw new Error('boom'); } }] },
     });
     try {
       const res = await bot.post(cardAction({ serviceUrl: connector.url, conversationId: 'invoke-conv', verb: 'explode' }));
@@ -67,7 +67,7 @@ describe('card buttons', () => {
 
   test('a click updates the shared card; an automatic refresh never does', async () => {
     const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'uppdaterad' }] };
-    const bot = await startTestBot({}, { cardActions: [{ verb: 'touch', run: async () => ({ card, shared: { activityId: 'card-1', card } }) }] });
+    const bot = await startTestBot({}, { features: { cardActions: [{ verb: 'touch', run: async () => ({ card, shared: { activityId: 'card-1', card } }) }] } });
     try {
       const conversationId = 'update-conv';
       const refresh = await bot.post(cardAction({ serviceUrl: connector.url, conversationId, verb: 'touch', replyToId: 'card-1', trigger: 'automatic' }));

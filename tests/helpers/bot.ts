@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
-import type { Features } from '../../bot/app';
-import { startService, type RunningService } from '../../bot/service';
+import { startService, type RunningService, type ServiceOptions } from '../../bot/service';
 
 export interface TestBot {
   url: string;
@@ -18,10 +17,10 @@ export interface TestBot {
 export const tempDir = (prefix = 'pb-test-') => mkdtempSync(path.join(tmpdir(), prefix));
 
 /** The real service in this process, on a free port, with its own PGlite folder unless given env says otherwise. */
-export async function startTestBot(env: Record<string, string | undefined> = {}, features: Features = {}): Promise<TestBot> {
+export async function startTestBot(env: Record<string, string | undefined> = {}, options: ServiceOptions = {}): Promise<TestBot> {
   const dataDir = env.DATA_DIR ?? tempDir();
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
-  const service = await startService(config, createLogger(config.LOG_LEVEL, false), features);
+  const service = await startService(config, createLogger(config.LOG_LEVEL, false), options);
   await service.ready;
   const url = `http://127.0.0.1:${service.port}`;
   return {

@@ -1,0 +1,177 @@
+import type { Database, Queryable } from '../store/database';
+import type { Person } from '../approvals/draft-store';
+import type { Mode, Registration, Workshop, WorkshopForm } from './workshop-rules';
+
+export type RegisterOutcome =
+  | { kind: 'registered' | 'queued'; position?: number; already: boolean }
+  | { kind: 'not-found' };
+
+export type CancelOutcome = { kind: 'cancelled'; promoted?: Registration } | { kind: 'not-registered' } | { kind: 'not-found' };
+
+interface WorkshopRow {
+  id: string;
+  conversation_id: string;
+  organiser_aad: string;
+  organiser_teams_id: string;
+  organiser_name: string;
+  title: string;
+  starts_at: Date;
+  place: string;
+  capacity: number;
+  description: string | null;
+  deadline: string | null;
+  activity_id: string | null;
+}
+
+const workshopColumns = (t = '') =>
+  `${t}id, ${t}conversation_id, ${t}organiser_aad, ${t}organiser_teams_id, ${t}organiser_name, ${t}title, ${t}starts_at, ${t}place,
+   ${t}capacity, ${t}description, to_char(${t}deadline, 'YYYY-MM-DD') AS deadline, ${t}activity_id`;
+
+const toWorkshop = (r: WorkshopRow): Workshop => ({
+  id: Number(r.id),
+  conversationId: r.conversation_id,
+  organiser: { aadObjectId: r.organiser_aad, teamsId: r.organiser_teams_id, name: r.organiser_name },
+  title: r.title,
+  startsAt: new Date(r.starts_at),
+  place: r.place,
+  capacity: r.capacity,
+  description: r.description ?? undefined,
+  deadline: r.deadline ?? undefined,
+  activityId: r.activity_id ?? undefined,
+});
+
+interface RegistrationRow {
+  person_aad: string;
+  person_teams_id: string;
+  person_name: string;
+  organisation: string;
+  mode: Mode;
+  status: Registration['status'];
+  seq: string;
+}
+
+const toRegistration = (r: RegistrationRow): Registration => ({
+  aadObjectId: r.person_aad,
+  teamsId: r.person_teams_id,
+  name: r.person_name,
+  organisation: r.organisation,
+  mode: r.mode,
+  status: r.status,
+  seq: Number(r.seq),
+});
+
+/**
+ * The only place with SQL about workshops. Seats are given out inside a transaction that holds
+ * the workshop's row lock, so no concurrency, on any number of instances, exceeds the capacity.
+ */
+export class WorkshopStore {
+  constructor(private readonly db: Database) {}
+
+  async create(formId: string, conversationId: string, organiser: Person, form: WorkshopForm): Promise<{ workshop: Workshop; created: boolean }> {
+    const rows = await this.db.query<{ id: string }>(
+      `INSERT INTO workshops (form_id, conversation_id, organiser_aad, organiser_teams_id, organiser_name, title, starts_at, place, capacity, description, deadline)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (form_id) DO NOTHING RETURNING id`,
+      [formId, conversationId, organiser.aadObjectId, organiser.teamsId, organiser.name, form.title, form.startsAt, form.place, form.capacity, form.description ?? null, form.deadline ?? null],
+    );
+    const id = rows[0]?.id ?? (await this.db.query<{ id: string }>('SELECT id FROM workshops WHERE form_id = $1', [formId]))[0].id;
+    return { workshop: (await this.get(Number(id)))!, created: rows.length === 1 };
+  }
+
+  async get(id: number, q: Queryable = this.db): Promise<Workshop | undefined> {
+    if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+    const [row] = await q.query<WorkshopRow>(`SELECT ${workshopColumns()} FROM workshops WHERE id = $1`, [id]);
+    return row && toWorkshop(row);
+  }
+
+  async setActivityId(id: number, activityId: string): Promise<void> {
+    await this.db.query('UPDATE workshops SET activity_id = $2 WHERE id = $1', [id, activityId]);
+  }
+
+  /** Everyone not cancelled, in arrival order: the registered first come, then the queue. */
+  async registrations(id: number, q: Queryable = this.db): Promise<Registration[]> {
+    const rows = await q.query<RegistrationRow>(
+      "SELECT * FROM registrations WHERE workshop_id = $1 AND status <> 'cancelled' ORDER BY seq",
+      [id],
+    );
+    return rows.map(toRegistration);
+  }
+
+  async registrationOf(id: number, aad: string): Promise<Registration | undefined> {
+    const [row] = await this.db.query<RegistrationRow>("SELECT * FROM registrations WHERE workshop_id = $1 AND person_aad = $2 AND status <> 'cancelled'", [id, aad]);
+    return row && toRegistration(row);
+  }
+
+  async seatsTaken(id: number): Promise<number> {
+    const [row] = await this.db.query<{ n: string }>("SELECT count(*) AS n FROM registrations WHERE workshop_id = $1 AND status = 'registered'", [id]);
+    return Number(row.n);
+  }
+
+  /** A seat if one is free, else a place in the queue; a second registration of the same person changes nothing. */
+  async register(id: number, person: Person, organisation: string, mode: Mode): Promise<RegisterOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [locked] = await tx.query<{ capacity: number }>('SELECT capacity FROM workshops WHERE id = $1 FOR UPDATE', [id]);
+      if (!locked) return { kind: 'not-found' };
+      const [existing] = await tx.query<RegistrationRow>("SELECT * FROM registrations WHERE workshop_id = $1 AND person_aad = $2 AND status <> 'cancelled'", [id, person.aadObjectId]);
+      if (existing) return { kind: existing.status as 'registered' | 'queued', position: await queuePosition(tx, id, Number(existing.seq), existing.status), already: true };
+      const [{ n }] = await tx.query<{ n: string }>("SELECT count(*) AS n FROM registrations WHERE workshop_id = $1 AND status = 'registered'", [id]);
+      const status = Number(n) < locked.capacity ? 'registered' : 'queued';
+      const [row] = await tx.query<{ seq: string }>(
+        `INSERT INTO registrations (workshop_id, person_aad, person_teams_id, person_name, organisation, mode, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (workshop_id, person_aad) DO UPDATE
+           SET status = EXCLUDED.status, organisation = EXCLUDED.organisation, mode = EXCLUDED.mode,
+               person_name = EXCLUDED.person_name, seq = nextval(pg_get_serial_sequence('registrations', 'seq')), updated_at = now()
+         RETURNING seq`,
+        [id, person.aadObjectId, person.teamsId, person.name, organisation, mode, status],
+      );
+      return { kind: status, position: await queuePosition(tx, id, Number(row.seq), status), already: false };
+    });
+  }
+
+  /** Frees the person's seat (or place in the queue); a freed seat goes to the first in the queue. */
+  async cancel(id: number, aad: string): Promise<CancelOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [locked] = await tx.query('SELECT id FROM workshops WHERE id = $1 FOR UPDATE', [id]);
+      if (!locked) return { kind: 'not-found' };
+      const [was] = await tx.query<{ status: string }>(
+        "SELECT status FROM registrations WHERE workshop_id = $1 AND person_aad = $2 AND status <> 'cancelled'",
+        [id, aad],
+      );
+      if (!was) return { kind: 'not-registered' };
+      await tx.query("UPDATE registrations SET status = 'cancelled', updated_at = now() WHERE workshop_id = $1 AND person_aad = $2", [id, aad]);
+      if (was.status !== 'registered') return { kind: 'cancelled' };
+      const [promoted] = await tx.query<RegistrationRow>(
+        `UPDATE registrations SET status = 'registered', updated_at = now()
+         WHERE workshop_id = $1 AND person_aad = (
+           SELECT person_aad FROM registrations WHERE workshop_id = $1 AND status = 'queued' ORDER BY seq LIMIT 1)
+         RETURNING *`,
+        [id],
+      );
+      return { kind: 'cancelled', promoted: promoted && toRegistration(promoted) };
+    });
+  }
+
+  /** Workshops starting on `day` (Stockholm) and their registered people not yet reminded. */
+  async dueForReminder(day: string): Promise<Array<{ workshop: Workshop; person: Registration }>> {
+    const rows = await this.db.query<WorkshopRow & RegistrationRow>(
+      `SELECT ${workshopColumns('w.')}, r.person_aad, r.person_teams_id, r.person_name, r.organisation, r.mode, r.status, r.seq
+       FROM workshops w JOIN registrations r ON r.workshop_id = w.id AND r.status = 'registered'
+       LEFT JOIN workshop_reminders m ON m.workshop_id = w.id AND m.person_aad = r.person_aad
+       WHERE (w.starts_at AT TIME ZONE 'Europe/Stockholm')::date = $1::date AND m.workshop_id IS NULL`,
+      [day],
+    );
+    return rows.map((r) => ({ workshop: toWorkshop(r), person: toRegistration(r) }));
+  }
+
+  async claimReminder(id: number, aad: string): Promise<boolean> {
+    const rows = await this.db.query('INSERT INTO workshop_reminders (workshop_id, person_aad) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING workshop_id', [id, aad]);
+    return rows.length === 1;
+  }
+}
+
+/** 1 for the first in the queue; undefined for someone with a seat. */
+async function queuePosition(q: Queryable, id: number, seq: number, status: string): Promise<number | undefined> {
+  if (status !== 'queued') return undefined;
+  const [{ n }] = await q.query<{ n: string }>("SELECT count(*) AS n FROM registrations WHERE workshop_id = $1 AND status = 'queued' AND seq <= $2", [id, seq]);
+  return Number(n);
+}
