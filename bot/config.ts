@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidPattern } from './digests/schedule';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,6 +24,8 @@ const schema = z
       z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
     ),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
+    /** Overrides the digest schedule (Monday 08:00) with a cron pattern in Stockholm time; seconds allowed. */
+    DIGEST_CRON: z.preprocess(emptyAsUndefined, z.string().refine(isValidPattern, 'is not a valid cron pattern').optional()),
   })
   .superRefine((c, ctx) => {
     if (!c.MicrosoftAppId) return;

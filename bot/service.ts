@@ -11,21 +11,8 @@ import { migrate } from './store/migrate';
 import { DatabaseStateStorage } from './store/state-storage';
 import { createTurnPipeline } from './turn-pipeline';
 import { loadAnswerer } from './qa/load';
-import { questionAnswering } from './qa/qa-feature';
-import { UnansweredStore } from './qa/unanswered-store';
-import { approvals } from './approvals/approvals-feature';
-import { sendDueReminders } from './approvals/draft-reminders';
-import { DraftStore } from './approvals/draft-store';
-import { createMessenger } from './teams/messenger';
-import { LinkSigner } from './http/signed-links';
-import { workshopDownloads } from './workshops/workshop-downloads';
-import { sendWorkshopReminders } from './workshops/workshop-reminders';
-import { WorkshopStore } from './workshops/workshop-store';
-import { workshopsFeature } from './workshops/workshops-feature';
-import type { Download } from './server';
-
-/** How often due-date reminders are looked for; each is sent once, the day before. */
-const REMINDER_INTERVAL_MS = 15 * 60_000;
+import { loadDeadlines } from './digests/deadlines';
+import { startProduct, type Product } from './features';
 
 export interface RunningService {
   /** The port it listens on (useful with PORT=0). */
@@ -58,13 +45,13 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
   // Before listening: a malformed knowledge file stops the start with its name and the reason.
   const knowledge = loadAnswerer();
-  logger.info({ entries: knowledge.entries, savedIndex: knowledge.savedIndexUsed }, 'knowledge base loaded');
+  const deadlines = loadDeadlines(knowledge.answerer.kb.sources);
+  logger.info({ entries: knowledge.entries, deadlines: deadlines.length, savedIndex: knowledge.savedIndexUsed }, 'knowledge base loaded');
 
   let notReady: string | undefined = 'storage is opening';
-  const timers: NodeJS.Timeout[] = [];
   let db: Database | undefined;
   let runTurn: ReturnType<typeof createTurnPipeline> | undefined;
-  let download: ((path: string, query: Record<string, unknown>) => Promise<Download | undefined>) | undefined;
+  let product: Product | undefined;
 
   const adapter = new TeamsAdapter(botFrameworkAuthSettings(config));
   adapter.onTurnError = async (_context, err) => void logger.error({ err }, 'unhandled turn error');
@@ -75,7 +62,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     untilReady: () => ready,
     readiness: () => ({ database: db?.kind ?? null, knowledgeEntries: knowledge.entries }),
     processActivity: (req, res) => adapter.process(req, res, (context) => runTurn!(context)),
-    download: (path, query) => download!(path, query),
+    download: (path, query) => product!.download(path, query),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -90,29 +77,24 @@ export async function startService(config: Config, logger: Logger, options: Serv
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const conversations = new ConversationStore(db);
-    const messenger = createMessenger(adapter, config.MicrosoftAppId, conversations);
-    const drafts = new DraftStore(db);
-    const workshops = new WorkshopStore(db);
-    const signer = await LinkSigner.fromDatabase(db);
-    download = workshopDownloads(workshops, signer, now);
-    const remind = () =>
-      Promise.all([sendDueReminders(drafts, messenger, logger), sendWorkshopReminders(workshops, messenger, logger)]).catch((err) =>
-        logger.error({ err }, 'reminders failed'),
-      );
-    timers.push(setInterval(remind, REMINDER_INTERVAL_MS).unref());
-    void remind();
+    product = await startProduct({
+      db,
+      config,
+      adapter,
+      conversations,
+      answerer: knowledge.answerer,
+      deadlines,
+      logger,
+      now,
+      publicUrl: (config.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    });
     const app = createBotApplication({
       adapter,
       botAppId: config.MicrosoftAppId,
       storage: new DatabaseStateStorage(db),
       conversations,
       logger,
-      features: [
-        options.features ?? {},
-        approvals({ drafts, messenger, logger }),
-        workshopsFeature({ workshops, signer, messenger, logger, now, publicUrl: (config.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '') }),
-        questionAnswering({ answerer: knowledge.answerer, unanswered: new UnansweredStore(db), logger }),
-      ],
+      features: [options.features ?? {}, ...product.features],
     });
     runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger });
     notReady = undefined;
@@ -120,11 +102,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
   })();
 
   let stopping: Promise<void> | undefined;
-  const stopTimers = () => timers.forEach((t) => clearInterval(t));
   const stop = () =>
     (stopping ??= (async () => {
       notReady = 'shutting down';
-      stopTimers();
+      product?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await drain();
       // Keep-alive sockets of finished requests would otherwise hold the listener open for seconds.

@@ -1,0 +1,88 @@
+import { Cron } from 'croner';
+import type { CloudAdapter } from 'botbuilder';
+import type { Features } from './app';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { Download } from './server';
+import { approvals } from './approvals/approvals-feature';
+import { sendDueReminders } from './approvals/draft-reminders';
+import { DraftStore } from './approvals/draft-store';
+import { runDigests } from './digests/digest-runner';
+import { DigestStore } from './digests/digest-store';
+import { digestsFeature } from './digests/digests-feature';
+import type { Deadline } from './digests/deadlines';
+import { SendQueue } from './digests/send-queue';
+import { LinkSigner } from './http/signed-links';
+import type { QuestionAnswerer } from './qa/answerer';
+import { questionAnswering } from './qa/qa-feature';
+import { UnansweredStore } from './qa/unanswered-store';
+import type { ConversationStore } from './store/conversation-store';
+import type { Database } from './store/database';
+import { createMessenger } from './teams/messenger';
+import { workshopDownloads } from './workshops/workshop-downloads';
+import { sendWorkshopReminders } from './workshops/workshop-reminders';
+import { WorkshopStore } from './workshops/workshop-store';
+import { workshopsFeature } from './workshops/workshops-feature';
+
+/** How often due-date reminders for drafts and workshops are looked for; each is sent once. */
+const REMINDER_INTERVAL_MS = 15 * 60_000;
+/** How often digests are looked for without DIGEST_CRON: every minute, so a retry never waits long. */
+const DIGEST_TICK = '* * * * *';
+
+export interface ProductDependencies {
+  db: Database;
+  config: Config;
+  adapter: CloudAdapter;
+  conversations: ConversationStore;
+  answerer: QuestionAnswerer;
+  deadlines: Deadline[];
+  publicUrl: string;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface Product {
+  features: Features[];
+  download(path: string, query: Record<string, unknown>): Promise<Download | undefined>;
+  /** Stops the schedules. */
+  stop(): void;
+}
+
+/** Every feature of the product over one database, and the schedules that send on their own. */
+export async function startProduct(deps: ProductDependencies): Promise<Product> {
+  const { db, config, adapter, conversations, logger, now } = deps;
+  const messenger = createMessenger(adapter, config.MicrosoftAppId, conversations);
+  const drafts = new DraftStore(db);
+  const workshops = new WorkshopStore(db);
+  const digests = new DigestStore(db);
+  const signer = await LinkSigner.fromDatabase(db);
+  const queue = new SendQueue(messenger, {
+    logger,
+    onGone: async (conversationId) => void (await digests.unsubscribe(conversationId)),
+  });
+
+  const remind = () =>
+    Promise.all([sendDueReminders(drafts, messenger, logger, now()), sendWorkshopReminders(workshops, messenger, logger, now())]).catch((err) =>
+      logger.error({ err }, 'reminders failed'),
+    );
+  const digest = () => runDigests({ store: digests, queue, deadlines: deps.deadlines, logger, pattern: config.DIGEST_CRON }, now()).catch((err) => logger.error({ err }, 'digests failed'));
+  const reminderTimer = setInterval(remind, REMINDER_INTERVAL_MS).unref();
+  // protect: a slow pass is never overlapped by the next one.
+  const digestJob = new Cron(config.DIGEST_CRON ?? DIGEST_TICK, { timezone: 'Europe/Stockholm', protect: true, unref: true }, digest);
+  void remind();
+  void digest(); // catches up on a digest missed while the bot was down
+
+  return {
+    features: [
+      approvals({ drafts, messenger, logger }),
+      workshopsFeature({ workshops, signer, messenger, logger, now, publicUrl: deps.publicUrl }),
+      digestsFeature({ store: digests, deadlines: deps.deadlines, now }),
+      questionAnswering({ answerer: deps.answerer, unanswered: new UnansweredStore(db), logger }),
+    ],
+    download: workshopDownloads(workshops, signer, now),
+    stop: () => {
+      clearInterval(reminderTimer);
+      digestJob.stop();
+    },
+  };
+}
