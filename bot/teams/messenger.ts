@@ -12,28 +12,49 @@ export interface Messenger {
 
 const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 
+/**
+ * The adapter hands an error thrown inside a proactive turn to onTurnError and returns normally;
+ * the caller needs it (429: retry; 403: stop sending there), so it is captured and thrown again.
+ */
+async function rethrowing(run: (capture: <T>(work: () => Promise<T>) => Promise<T>) => Promise<void>): Promise<void> {
+  let failure: unknown;
+  await run(async (work) => {
+    try {
+      return await work();
+    } catch (err) {
+      failure = err;
+      throw err;
+    }
+  }).catch((err) => (failure ??= err));
+  if (failure) throw failure;
+}
+
 export function createMessenger(adapter: CloudAdapter, botAppId: string | undefined, conversations: ConversationStore): Messenger {
   return {
     async send(conversationId, message) {
       const reference = await conversations.findReference(conversationId);
       if (!reference) throw new Error(`no conversation reference for ${conversationId}`);
       let id: string | undefined;
-      await adapter.continueConversationAsync(botAppId ?? '', reference, async (context) => {
-        id = (await context.sendActivity(toActivity(message)))?.id;
-      });
+      await rethrowing((capture) =>
+        adapter.continueConversationAsync(botAppId ?? '', reference, async (context) => {
+          id = await capture(async () => (await context.sendActivity(toActivity(message)))?.id);
+        }),
+      );
       return id;
     },
     async sendPersonal(viaConversationId, personTeamsId, message) {
       const reference = await conversations.findReference(viaConversationId);
       if (!reference?.serviceUrl) throw new Error(`no conversation reference for ${viaConversationId}`);
       const tenantId = reference.conversation?.tenantId;
-      await adapter.createConversationAsync(
-        botAppId ?? '',
-        reference.channelId ?? 'msteams',
-        reference.serviceUrl,
-        BOT_FRAMEWORK_AUDIENCE,
-        { isGroup: false, bot: reference.bot!, members: [{ id: personTeamsId, name: '' }], tenantId, channelData: { tenant: { id: tenantId } } } as never,
-        async (context) => void (await context.sendActivity(toActivity(message))),
+      await rethrowing((capture) =>
+        adapter.createConversationAsync(
+          botAppId ?? '',
+          reference.channelId ?? 'msteams',
+          reference.serviceUrl!,
+          BOT_FRAMEWORK_AUDIENCE,
+          { isGroup: false, bot: reference.bot!, members: [{ id: personTeamsId, name: '' }], tenantId, channelData: { tenant: { id: tenantId } } } as never,
+          async (context) => void (await capture(() => context.sendActivity(toActivity(message)))),
+        ),
       );
     },
   };
