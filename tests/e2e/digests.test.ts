@@ -19,6 +19,11 @@ const say = (bot: TestBot, conversationId: string, text: string, from = me) =>
   bot.post(message({ serviceUrl: connector.url, conversationId, conversationType: 'channel', text, from, mention: true }));
 const digests = (conversationId: string) => connector.inConversation(conversationId).filter((a) => readable(a.body).includes('Sammanfattning: tidsfrister'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until `done()` holds, up to `ms`; the assertion after it says what was expected. */
+async function until(done: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await sleep(100);
+}
 
 describe('commands', () => {
   let bot: TestBot;
@@ -89,12 +94,12 @@ describe('on schedule', () => {
     const c = conv();
     let bot = await startTestBot({ DATA_DIR, DIGEST_CRON: EVERY_2S });
     await say(bot, c, 'prenumerera');
-    await sleep(5000);
+    await until(() => digests(c).length >= 2);
     expect(digests(c).length).toBeGreaterThanOrEqual(2);
     await bot.stop();
     const before = digests(c).length;
     bot = await startTestBot({ DATA_DIR, DIGEST_CRON: EVERY_2S });
-    await sleep(4500);
+    await until(() => digests(c).length > before);
     await bot.stop();
     expect(digests(c).length).toBeGreaterThan(before);
   });
@@ -106,10 +111,11 @@ describe('on schedule', () => {
       await say(bot, c, 'prenumerera');
       await connector.waitFor(c);
       connector.failNext(429);
-      await sleep(3500);
+      await until(() => digests(c).length >= 1);
       expect(digests(c).length).toBeGreaterThanOrEqual(1);
       connector.failNext(403);
-      await sleep(2500);
+      await until(() => connector.pendingFailures() === 0);
+      await sleep(500);
       const after = digests(c).length;
       await sleep(4500);
       expect(digests(c).length).toBe(after);
@@ -129,12 +135,14 @@ describe('on schedule', () => {
       const save = actions(cardOf(form.body))['Spara'];
       await bot.post(cardAction({ serviceUrl: connector.url, conversationId: c, conversationType: 'channel', from: me, verb: save.verb, data: { ...save.data, title: 'Regionens remissvar', date: '2027-03-31' } }));
       const reminders = () => connector.inConversation(c).map((a) => readable(a.body)).filter((t) => t.startsWith('Påminnelse'));
-      await sleep(2500);
+      await until(() => reminders().length >= 1);
+      await sleep(1500); // more ticks: still one
       expect(reminders()).toEqual(['Påminnelse: "Regionens remissvar" om 30 dagar, 31 mars 2027. Tillagd av Petra Planerare.']);
       clock = Date.parse('2027-03-24T09:00:00Z');
-      await sleep(2500);
+      await until(() => reminders().length >= 2);
       clock = Date.parse('2027-03-30T09:00:00Z');
-      await sleep(2500);
+      await until(() => reminders().length >= 3);
+      await sleep(1500);
       expect(reminders()).toHaveLength(3);
       expect(reminders()[1]).toContain('om 7 dagar');
       expect(reminders()[2]).toContain('i morgon');

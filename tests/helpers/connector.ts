@@ -45,6 +45,11 @@ export class FakeConnector {
     this.failures.push(...statuses);
   }
 
+  /** How many injected failures are still to come. */
+  pendingFailures(): number {
+    return this.failures.length;
+  }
+
   inConversation(conversationId: string): SentActivity[] {
     return this.sent.filter((a) => a.conversationId === conversationId);
   }
