@@ -3,6 +3,7 @@ import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { findCommand, type Command } from './commands';
 import { helpCommand, welcomeMessage } from './help';
 import type { Logger } from './logger';
+import type { Metrics } from './ops/metrics';
 import type { ConversationStore } from './store/conversation-store';
 import { answerCardAction, type CardAction } from './teams/card-actions';
 import { turnFrom, toActivity, type Turn } from './teams/turn';
@@ -25,6 +26,7 @@ export interface BotDependencies {
   storage: Storage;
   conversations: ConversationStore;
   logger: Logger;
+  metrics: Metrics;
 }
 
 const notUnderstood = async (turn: Turn) =>
@@ -52,6 +54,7 @@ export function createBotApplication(deps: BotDependencies): Application {
 
   for (const action of deps.features.flatMap((f) => f.cardActions ?? [])) {
     app.adaptiveCards.actionExecute(action.verb, async (context) => {
+      deps.metrics.cardActions.inc({ verb: action.verb, trigger: context.activity.value?.trigger === 'automatic' ? 'automatic' : 'manual' });
       await answerCardAction(context, action, (err) =>
         deps.logger.error({ err, verb: action.verb, activityId: context.activity.id, conversationId: context.activity.conversation.id }, 'card action failed'),
       );

@@ -3,6 +3,8 @@ import type { CloudAdapter } from 'botbuilder';
 import type { Features } from './app';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import type { Metrics } from './ops/metrics';
+import { ActivityLedger } from './store/activity-ledger';
 import type { Download } from './server';
 import { approvals } from './approvals/approvals-feature';
 import { sendDueReminders } from './approvals/draft-reminders';
@@ -26,6 +28,8 @@ import { workshopsFeature } from './workshops/workshops-feature';
 
 /** How often due-date reminders for drafts and workshops are looked for; each is sent once. */
 const REMINDER_INTERVAL_MS = 15 * 60_000;
+const RETENTION_INTERVAL_MS = 24 * 3_600_000;
+const LEDGER_DAYS = 7;
 /** How often digests are looked for without DIGEST_CRON: every minute, so a retry never waits long. */
 const DIGEST_TICK = '* * * * *';
 
@@ -38,6 +42,7 @@ export interface ProductDependencies {
   deadlines: Deadline[];
   publicUrl: string;
   logger: Logger;
+  metrics: Metrics;
   now: () => Date;
 }
 
@@ -50,8 +55,8 @@ export interface Product {
 
 /** Every feature of the product over one database, and the schedules that send on their own. */
 export async function startProduct(deps: ProductDependencies): Promise<Product> {
-  const { db, config, adapter, conversations, logger, now } = deps;
-  const messenger = createMessenger(adapter, config.MicrosoftAppId, conversations);
+  const { db, config, adapter, conversations, logger, metrics, now } = deps;
+  const messenger = createMessenger(adapter, config.MicrosoftAppId, conversations, (result) => metrics.proactiveSends.inc({ result }));
   const drafts = new DraftStore(db);
   const workshops = new WorkshopStore(db);
   const digests = new DigestStore(db);
@@ -60,6 +65,14 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
     logger,
     onGone: async (conversationId) => void (await digests.unsubscribe(conversationId)),
   });
+  metrics.queueDepthSource = () => queue.queueDepth;
+  const unanswered = new UnansweredStore(db);
+  const ledger = new ActivityLedger(db);
+  // People's free text is kept RETENTION_DAYS; handled activity ids only as long as Teams may redeliver.
+  const forget = () =>
+    Promise.all([unanswered.forgetOlderThan(config.RETENTION_DAYS), ledger.forgetOlderThan(LEDGER_DAYS)])
+      .then(([questions, ids]) => (questions || ids) && logger.info({ questions, ids }, 'retention: old rows deleted'))
+      .catch((err) => logger.error({ err }, 'retention failed'));
 
   const remind = () =>
     Promise.all([sendDueReminders(drafts, messenger, logger, now()), sendWorkshopReminders(workshops, messenger, logger, now())]).catch((err) =>
@@ -67,6 +80,8 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
     );
   const digest = () => runDigests({ store: digests, queue, deadlines: deps.deadlines, logger, pattern: config.DIGEST_CRON }, now()).catch((err) => logger.error({ err }, 'digests failed'));
   const reminderTimer = setInterval(remind, REMINDER_INTERVAL_MS).unref();
+  const retentionTimer = setInterval(forget, RETENTION_INTERVAL_MS).unref();
+  void forget();
   // protect: a slow pass is never overlapped by the next one.
   const digestJob = new Cron(config.DIGEST_CRON ?? DIGEST_TICK, { timezone: 'Europe/Stockholm', protect: true, unref: true }, digest);
   void remind();
@@ -77,11 +92,12 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
       approvals({ drafts, messenger, logger }),
       workshopsFeature({ workshops, signer, messenger, logger, now, publicUrl: deps.publicUrl }),
       digestsFeature({ store: digests, deadlines: deps.deadlines, now }),
-      questionAnswering({ answerer: deps.answerer, unanswered: new UnansweredStore(db), logger }),
+      questionAnswering({ answerer: deps.answerer, unanswered, logger, onOutcome: (outcome) => metrics.questions.inc({ outcome }) }),
     ],
     download: workshopDownloads(workshops, signer, now),
     stop: () => {
       clearInterval(reminderTimer);
+      clearInterval(retentionTimer);
       digestJob.stop();
     },
   };

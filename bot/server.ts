@@ -1,6 +1,6 @@
 import restify, { Request, Response, Server } from 'restify';
 import type { Logger } from './logger';
-import { checkActivity, checkContentType } from './http/activity-request';
+import { checkActivity, checkContentType, checkTenant } from './http/activity-request';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const STARTUP_WAIT_MS = 30_000;
@@ -25,6 +25,12 @@ export interface ServerDependencies {
   untilReady(): Promise<void>;
   /** Extra details for /readyz. */
   readiness(): Record<string, unknown>;
+  /** Prometheus text for GET /metrics. */
+  metrics(): Promise<{ contentType: string; body: string }>;
+  /** Tenants served; undefined serves all. */
+  allowedTenants?: string[];
+  /** Counts a request refused before any turn. */
+  onRejected(reason: string): void;
   /** The file at `path` under /exports, if the link is good; undefined for no such path. */
   download(path: string, query: Record<string, unknown>): Promise<Download | undefined>;
 }
@@ -55,6 +61,12 @@ export function createServer(deps: ServerDependencies): { server: Server; drain(
   server.get('/readyz', async (_req, res) => {
     const reason = deps.notReadyReason();
     res.send(reason ? 503 : 200, { status: reason ? 'starting' : 'ready', ...(reason ? { reason } : {}), ...deps.readiness() });
+  });
+
+  server.get('/metrics', async (_req: Request, res: Response) => {
+    const { contentType, body } = await deps.metrics();
+    res.writeHead(200, { 'content-type': contentType });
+    res.end(body);
   });
 
   server.get('/exports/*', restify.plugins.queryParser({ mapParams: false }), async (req: Request, res: Response) => {
@@ -90,8 +102,9 @@ export function createServer(deps: ServerDependencies): { server: Server; drain(
     },
     restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }),
     async (req, res) => {
-      const problem = checkActivity(req.body);
+      const problem = checkActivity(req.body) ?? checkTenant(req.body, deps.allowedTenants);
       if (problem) {
+        deps.onRejected(problem.status === 403 ? 'tenant' : 'bad-request');
         res.send(problem.status, { message: problem.message });
         return;
       }

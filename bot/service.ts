@@ -13,6 +13,8 @@ import { createTurnPipeline } from './turn-pipeline';
 import { loadAnswerer } from './qa/load';
 import { loadDeadlines } from './digests/deadlines';
 import { startProduct, type Product } from './features';
+import { Metrics } from './ops/metrics';
+import { UserRateLimit } from './ops/rate-limit';
 
 export interface RunningService {
   /** The port it listens on (useful with PORT=0). */
@@ -53,6 +55,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
   let runTurn: ReturnType<typeof createTurnPipeline> | undefined;
   let product: Product | undefined;
 
+  const metrics = new Metrics();
   const adapter = new TeamsAdapter(botFrameworkAuthSettings(config));
   adapter.onTurnError = async (_context, err) => void logger.error({ err }, 'unhandled turn error');
 
@@ -63,6 +66,9 @@ export async function startService(config: Config, logger: Logger, options: Serv
     readiness: () => ({ database: db?.kind ?? null, knowledgeEntries: knowledge.entries }),
     processActivity: (req, res) => adapter.process(req, res, (context) => runTurn!(context)),
     download: (path, query) => product!.download(path, query),
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+    allowedTenants: config.ALLOWED_TENANTS,
+    onRejected: (reason) => metrics.rejected.inc({ reason }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -85,6 +91,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       answerer: knowledge.answerer,
       deadlines,
       logger,
+      metrics,
       now,
       publicUrl: (config.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     });
@@ -94,9 +101,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
       storage: new DatabaseStateStorage(db),
       conversations,
       logger,
+      metrics,
       features: [options.features ?? {}, ...product.features],
     });
-    runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger });
+    runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger, metrics, rateLimit: new UserRateLimit(config.RATE_LIMIT_PER_MINUTE) });
     notReady = undefined;
     logger.info('ready');
   })();

@@ -3,13 +3,20 @@ import type { Application } from '@microsoft/teams-ai';
 import type { Logger } from './logger';
 import type { ActivityLedger } from './store/activity-ledger';
 import type { ConversationStore } from './store/conversation-store';
+import type { Metrics } from './ops/metrics';
+import type { UserRateLimit } from './ops/rate-limit';
+import { runWithTurnIds } from './ops/turn-context';
 
 export interface TurnPipelineDependencies {
   app: Application;
   ledger: ActivityLedger;
   conversations: ConversationStore;
   logger: Logger;
+  metrics: Metrics;
+  rateLimit: UserRateLimit;
 }
+
+const SLOW_DOWN = 'Du skickar många meddelanden just nu. Vänta en minut, så svarar jag igen.';
 
 const APOLOGY = 'Något gick fel hos mig. Försök igen om en stund.';
 
@@ -18,10 +25,29 @@ const APOLOGY = 'Något gick fel hos mig. Försök igen om en stund.';
  * conversation for proactive messages, and turn a handler's error into a proper answer.
  */
 export function createTurnPipeline(deps: TurnPipelineDependencies) {
-  return async function runTurn(context: TurnContext): Promise<void> {
+  return (context: TurnContext) =>
+    runWithTurnIds({ activityId: context.activity.id, conversationId: context.activity.conversation.id }, async () => {
+      const stopTimer = deps.metrics.turnSeconds.startTimer({ type: context.activity.type });
+      deps.metrics.turns.inc({ type: context.activity.type });
+      try {
+        await runTurn(context);
+      } finally {
+        stopTimer();
+      }
+    });
+
+  async function runTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const conversationId = activity.conversation.id;
-    const log = deps.logger.child({ activityId: activity.id, conversationId, type: activity.type });
+    const log = deps.logger;
+    if (activity.type === ActivityTypes.Message) {
+      const verdict = deps.rateLimit.check(activity.from?.aadObjectId ?? activity.from?.id ?? conversationId);
+      if (verdict !== 'ok') {
+        deps.metrics.rejected.inc({ reason: 'rate-limit' });
+        if (verdict === 'tell') await context.sendActivity(SLOW_DOWN);
+        return;
+      }
+    }
     // Card clicks are made idempotent by the features themselves and must always get an answer.
     const deduplicate = activity.type !== ActivityTypes.Invoke && Boolean(activity.id);
     if (deduplicate && !(await deps.ledger.claim(conversationId, activity.id!))) {
@@ -36,7 +62,7 @@ export function createTurnPipeline(deps: TurnPipelineDependencies) {
       if (deduplicate) await deps.ledger.release(conversationId, activity.id!).catch(() => undefined);
       await answerFailure(context).catch((sendErr) => log.warn({ err: sendErr }, 'could not tell the user about the failure'));
     }
-  };
+  }
 }
 
 /** Invokes need an invoke response (teams-ai would leave a 501); messages get an apology. */

@@ -1,6 +1,6 @@
 /** Why an HTTP request to /api/messages cannot be an activity, or undefined when it can. */
 export interface RequestProblem {
-  status: 400 | 415;
+  status: 400 | 403 | 415;
   message: string;
 }
 
@@ -28,4 +28,17 @@ export function checkActivity(body: unknown): RequestProblem | undefined {
     return { status: 400, message: 'Aktiviteten saknar en giltig "serviceUrl".' };
   }
   return undefined;
+}
+
+/**
+ * With ALLOWED_TENANTS set, an activity from any other tenant is refused before a turn runs. The
+ * tenant is read from the body, which is safe: a valid token only ever comes from Teams, which
+ * sets the tenant, and a wrong claim can only make the bot refuse, never let anyone in.
+ */
+export function checkTenant(body: unknown, allowed: string[] | undefined): RequestProblem | undefined {
+  if (!allowed?.length) return undefined;
+  const a = body as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } };
+  const tenant = a.channelData?.tenant?.id ?? a.conversation?.tenantId;
+  if (typeof tenant === 'string' && allowed.includes(tenant)) return undefined;
+  return { status: 403, message: 'Den här boten är inte öppen för er organisation.' };
 }

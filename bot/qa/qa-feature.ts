@@ -10,14 +10,17 @@ export interface QaDependencies {
   answerer: QuestionAnswerer;
   unanswered: UnansweredStore;
   logger: Logger;
+  /** Told whether each question got an answer (for the metrics). */
+  onOutcome?: (outcome: 'answered' | 'not_answered') => void;
 }
 
 /** Question answering: the commands over the knowledge base, and every other message as a question. */
-export function questionAnswering({ answerer, unanswered, logger }: QaDependencies): Features {
+export function questionAnswering({ answerer, unanswered, logger, onOutcome }: QaDependencies): Features {
   const kb = answerer.kb;
 
   const answer = async (turn: Turn, question: string, typ?: 'begrepp') => {
     const result = answerer.answer(question, typ);
+    onOutcome?.(result.kind === 'answer' ? 'answered' : 'not_answered');
     if (result.kind === 'none') {
       // The reply does not wait on the editors' list, and a failed write is not the asker's problem.
       unanswered.record(question, turn.conversationId).catch((err) => logger.warn({ err }, 'could not store an unanswered question'));

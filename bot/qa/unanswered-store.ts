@@ -22,6 +22,12 @@ export class UnansweredStore {
     ]);
   }
 
+  /** Deletes questions older than `days`: they are people's own words, kept only as long as useful. */
+  async forgetOlderThan(days: number): Promise<number> {
+    const rows = await this.db.query('DELETE FROM unanswered_questions WHERE asked_at < now() - make_interval(days => $1) RETURNING id', [days]);
+    return rows.length;
+  }
+
   /** The most often asked, the same question however it was cased or punctuated counted together. */
   async mostFrequent(limit = 10, days = 90): Promise<FrequentQuestion[]> {
     const rows = await this.db.query<{ question: string; count: string; last_asked: Date }>(

@@ -29,8 +29,23 @@ async function rethrowing(run: (capture: <T>(work: () => Promise<T>) => Promise<
   if (failure) throw failure;
 }
 
-export function createMessenger(adapter: CloudAdapter, botAppId: string | undefined, conversations: ConversationStore): Messenger {
-  return {
+export function createMessenger(
+  adapter: CloudAdapter,
+  botAppId: string | undefined,
+  conversations: ConversationStore,
+  onResult: (result: 'sent' | 'failed') => void = () => undefined,
+): Messenger {
+  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      const value = await work();
+      onResult('sent');
+      return value;
+    } catch (err) {
+      onResult('failed');
+      throw err;
+    }
+  };
+  const messenger: Messenger = {
     async send(conversationId, message) {
       const reference = await conversations.findReference(conversationId);
       if (!reference) throw new Error(`no conversation reference for ${conversationId}`);
@@ -58,4 +73,5 @@ export function createMessenger(adapter: CloudAdapter, botAppId: string | undefi
       );
     },
   };
+  return { send: (c, m) => counted(() => messenger.send(c, m)), sendPersonal: (c, p, m) => counted(() => messenger.sendPersonal(c, p, m)) };
 }

@@ -57,7 +57,8 @@ async function httpThroughput(concurrency) {
     ['echo bot', `${root}/tests/bench/echo-bot.mjs`, {}],
     ['Planeringsboten', `${root}/dist/bot/index.js`, { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pb-bench-data-')) }],
   ]) {
-    const bot = await startProcess(script, { ...env, PORT: String(await freePort()) });
+    // Each bench conversation is one person sending as fast as the bot answers: far past the per-person limit.
+    const bot = await startProcess(script, { ...env, RATE_LIMIT_PER_MINUTE: '10000', PORT: String(await freePort()) });
     const nextActivity = (w, i) => messageActivity(connector.url, `bench-${w}`, questionFor(w, i));
     await runLoad({ botUrl: bot.url, concurrency, seconds: 1, nextActivity }); // warm up
     results[name] = await runLoad({ botUrl: bot.url, concurrency, seconds: SECONDS, nextActivity });

@@ -19,7 +19,8 @@ export const tempDir = (prefix = 'pb-test-') => mkdtempSync(path.join(tmpdir(), 
 /** The real service in this process, on a free port, with its own PGlite folder unless given env says otherwise. */
 export async function startTestBot(env: Record<string, string | undefined> = {}, options: ServiceOptions = {}): Promise<TestBot> {
   const dataDir = env.DATA_DIR ?? tempDir();
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  // Tests speak fast through few people; the rate limit has its own test.
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', RATE_LIMIT_PER_MINUTE: '10000', ...env });
   const service = await startService(config, createLogger(config.LOG_LEVEL, false), options);
   await service.ready;
   const url = `http://127.0.0.1:${service.port}`;
