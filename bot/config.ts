@@ -1,3 +1,5 @@
+import { AuthenticationConstants } from 'botframework-connector';
+import { CallerIdConstants } from 'botframework-schema';
 import { z } from 'zod';
 import { isValidPattern } from './digests/schedule';
 
@@ -73,11 +75,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function botFrameworkAuthSettings(config: Config): Record<string, string | undefined> {
   // botbuilder insists on an app id for any app type; local mode has neither.
   if (config.localMode) return {};
-  return {
+  const credentials = {
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+  };
+  if (!config.ToBotFromChannelOpenIdMetadataUrl) return credentials;
+  // A custom metadata URL makes botbuilder take every other endpoint from the settings too; these
+  // are the public Azure cloud's, so only where the channel's signing keys come from changes.
+  return {
+    ...credentials,
     ToBotFromChannelOpenIdMetadataUrl: config.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl: `https://login.microsoftonline.com/${config.MicrosoftAppTenantId ?? 'botframework.com'}`,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+    ValidateAuthority: 'true',
   };
 }

@@ -64,7 +64,17 @@ export async function startService(config: Config, logger: Logger, options: Serv
     notReadyReason: () => notReady,
     untilReady: () => ready,
     readiness: () => ({ database: db?.kind ?? null, knowledgeEntries: knowledge.entries }),
-    processActivity: (req, res) => adapter.process(req, res, (context) => runTurn!(context)),
+    processActivity: async (req, res) => {
+      // botbuilder answers 500 when a token fails a check it does not wrap as an AuthenticationError
+      // (a bad signature); before any turn has run, a failure can only be the request's token.
+      let turnStarted = false;
+      const status = res.status.bind(res);
+      res.status = ((code: number) => status(code === 500 && !turnStarted ? 401 : code)) as typeof res.status;
+      await adapter.process(req, res, (context) => {
+        turnStarted = true;
+        return runTurn!(context);
+      });
+    },
     download: (path, query) => product!.download(path, query),
     metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
     allowedTenants: config.ALLOWED_TENANTS,
