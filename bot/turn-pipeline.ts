@@ -32,7 +32,7 @@ export function createTurnPipeline(deps: TurnPipelineDependencies) {
       try {
         await runTurn(context);
       } finally {
-        stopTimer();
+        deps.logger.debug({ type: context.activity.type, seconds: stopTimer() }, 'turn handled');
       }
     });
 

@@ -8,6 +8,8 @@ const root = path.resolve(__dirname, '../..');
 export interface BotProcess {
   url: string;
   child: ChildProcess;
+  /** What the process wrote to stdout so far (its JSON log lines). */
+  output(): string;
   post(activity: unknown): Promise<{ status: number; body: any }>;
   /** kill -9: no shutdown code runs. */
   crash(): Promise<void>;
@@ -28,8 +30,10 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
   const port = await freePort();
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist/bot/index.js')], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), MicrosoftAppId: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  child.stdout!.on('data', (d) => (stdout += d));
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
@@ -44,6 +48,7 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
   return {
     url,
     child,
+    output: () => stdout,
     post: (activity) => postJson(`${url}/api/messages`, activity),
     crash: async () => {
       child.kill('SIGKILL');
