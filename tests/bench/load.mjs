@@ -33,6 +33,19 @@ export function messageActivity(serviceUrl, conversationId, text) {
   };
 }
 
+/** A click on an Action.Execute button, as Teams sends it. */
+export function cardInvoke(serviceUrl, conversationId, verb, data, userKey = conversationId) {
+  const base = messageActivity(serviceUrl, conversationId, '');
+  delete base.text;
+  return {
+    ...base,
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    from: { id: `29:${userKey}`, name: `Bench ${userKey}`, aadObjectId: `aad-${userKey}` },
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  };
+}
+
 export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { createRequire } from 'node:module';
-import { startConnector, messageActivity, runLoad, startProcess, percentile } from './load.mjs';
+import { startConnector, messageActivity, cardInvoke, runLoad, startProcess, percentile } from './load.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -49,23 +49,69 @@ function generatedKnowledge(size, real) {
   return dir;
 }
 
-async function httpThroughput(concurrency) {
+const ECHO = `${root}/tests/bench/echo-bot.mjs`;
+const BOT = `${root}/dist/bot/index.js`;
+// Each bench conversation is one person sending as fast as the bot answers: far past the per-person limit.
+const BOT_ENV = { RATE_LIMIT_PER_MINUTE: '10000' };
+
+/** Peak resident memory of a process, from the kernel (VmHWM), in MB. */
+function peakRssMb(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  return line ? Number(line.match(/\d+/)[0]) / 1024 : NaN;
+}
+
+async function measure(name, script, env, concurrency, nextActivity, setup) {
   const connector = await startConnector();
-  const results = {};
-  const questionFor = (w, i) => questions[(w * 7 + i) % questions.length];
-  for (const [name, script, env] of [
-    ['echo bot', `${root}/tests/bench/echo-bot.mjs`, {}],
-    ['Planeringsboten', `${root}/dist/bot/index.js`, { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pb-bench-data-')) }],
-  ]) {
-    // Each bench conversation is one person sending as fast as the bot answers: far past the per-person limit.
-    const bot = await startProcess(script, { ...env, RATE_LIMIT_PER_MINUTE: '10000', PORT: String(await freePort()) });
-    const nextActivity = (w, i) => messageActivity(connector.url, `bench-${w}`, questionFor(w, i));
-    await runLoad({ botUrl: bot.url, concurrency, seconds: 1, nextActivity }); // warm up
-    results[name] = await runLoad({ botUrl: bot.url, concurrency, seconds: SECONDS, nextActivity });
+  const bot = await startProcess(script, { ...env, PORT: String(await freePort()) });
+  try {
+    const next = nextActivity(connector.url);
+    if (setup) await setup(bot.url, connector.url);
+    await runLoad({ botUrl: bot.url, concurrency, seconds: 1, nextActivity: next }); // warm up
+    const r = await runLoad({ botUrl: bot.url, concurrency, seconds: SECONDS, nextActivity: next });
+    return { name, concurrency, ...r, readyMs: bot.readyMs, peakRssMb: peakRssMb(bot.child.pid) };
+  } finally {
     await bot.stop();
+    await connector.close();
   }
-  await connector.close();
-  return results;
+}
+
+const questionsOnly = (url) => (w, i) => messageActivity(url, `bench-${w}`, questions[(w * 7 + i) % questions.length]);
+
+const COMMANDS = ['hjälp', 'status', 'tidsfrister', 'begrepp', 'projekt'];
+/** 80 % questions, 15 % card clicks (registrations and card refreshes), 5 % other commands. */
+const mixed = (url) => (w, i) => {
+  const roll = (w * 31 + i * 17) % 100;
+  if (roll < 80) return messageActivity(url, `bench-${w}`, questions[(w * 7 + i) % questions.length]);
+  if (roll < 95) {
+    const register = roll % 2 === 0;
+    return cardInvoke(url, `bench-${w}`, register ? 'workshop.register' : 'workshop.view', { workshopId: 1, organisation: 'Bench', mode: 'digitalt' }, `${w}-${i}`);
+  }
+  return messageActivity(url, `bench-${w}`, COMMANDS[i % COMMANDS.length]);
+};
+
+/** The workshop the card clicks act on, published through its form as an organiser would. */
+async function publishWorkshop(botUrl, connectorUrl) {
+  const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const body = cardInvoke(connectorUrl, 'bench-setup', 'workshop.create', { formId: 'bench', title: 'Bench', date, time: '10:00', place: 'Östersund', capacity: '10000' }, 'organiser');
+  await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function freshPostgres() {
+  if (!process.env.DATABASE_URL) return undefined;
+  const { default: pg } = await import('pg');
+  const name = `pb_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch {
+    return undefined;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 console.log(`Planeringsboten bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
@@ -95,11 +141,31 @@ for (const size of [1000, 10000]) {
   );
 }
 
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-console.log(`\nQuestions over HTTP as Teams sends them, ${concurrency} concurrent conversations, ${SECONDS} s each:`);
-const http = await httpThroughput(concurrency);
-for (const [name, r] of Object.entries(http)) {
-  console.log(`  ${name.padEnd(16)} ${fmt(r.perSecond, 0).padStart(6)} turns/s   p50 ${fmt(r.p50, 1)} ms   p95 ${fmt(r.p95, 1)} ms   p99 ${fmt(r.p99, 1)} ms   errors ${r.errors}`);
+const row = (r) =>
+  `  ${r.name.padEnd(34)} ${String(r.concurrency).padStart(3)}  ${fmt(r.perSecond, 0).padStart(6)} turns/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p95 ${fmt(r.p95, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  RSS ${fmt(r.peakRssMb, 0).padStart(4)} MB  ready ${fmt(r.readyMs / 1000, 1)} s  errors ${r.errors}`;
+
+console.log(`\nOver HTTP as Teams sends it, ${SECONDS} s a run (conversations × turns/s, latency, peak RSS, time to /readyz):`);
+const results = [];
+const pgUrl = await freshPostgres();
+const stores = [['PGlite', () => ({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pb-bench-data-')) })], ...(pgUrl ? [['PostgreSQL', () => ({ DATABASE_URL: pgUrl })]] : [])];
+for (const concurrency of [16, 64]) {
+  const echo = await measure('echo bot (botbuilder, same stack)', ECHO, {}, concurrency, questionsOnly);
+  console.log(row(echo));
+  results.push(echo);
+  for (const [store, env] of stores) {
+    for (const [kind, load, setup] of [['questions', questionsOnly], ['mixed 80/15/5', mixed, publishWorkshop]]) {
+      const r = await measure(`Planeringsboten ${kind}, ${store}`, BOT, { ...BOT_ENV, ...env() }, concurrency, load, setup);
+      r.ratio = r.perSecond / echo.perSecond;
+      r.p99Ratio = r.p99 / echo.p99;
+      console.log(`${row(r)}  (${fmt(r.ratio)} × echo, p99 ${fmt(r.p99Ratio, 1)} × echo)`);
+      results.push(r);
+    }
+  }
 }
-const ratio = http['Planeringsboten'].perSecond / http['echo bot'].perSecond;
-console.log(`  ratio ${fmt(ratio)} of the echo bot's turns per second (target ≥ 0.7)`);
+if (!pgUrl) console.log('  (PostgreSQL runs skipped: set DATABASE_URL to a server where this user may create databases)');
+console.log('\nTargets: questions ≥ 0.7 × echo turns/s with p99 ≤ 1.5 × echo; mixed ≥ 0.5 × echo; RSS ≤ 300 MB; ready ≤ 5 s.');
+
+if (process.env.BENCH_RESULTS) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(process.env.BENCH_RESULTS, JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`, results }, null, 1));
+}
