@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Features } from '../app';
+import { formIdOf, positiveInt } from '../teams/card-input';
 import type { Logger } from '../logger';
 import type { CardActionResult, CardActionTurn } from '../teams/card-actions';
 import type { Messenger } from '../teams/messenger';
@@ -18,10 +19,6 @@ export interface ApprovalsDependencies {
   logger: Logger;
 }
 
-const positiveInt = (v: unknown) => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : NaN;
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-};
 
 function actorOf(turn: { actor: { aadObjectId?: string; id: string; name?: string } }): Person | undefined {
   const { aadObjectId, id, name } = turn.actor;
@@ -63,7 +60,7 @@ export function approvals({ drafts, messenger, logger }: ApprovalsDependencies):
   const create = async (action: CardActionTurn): Promise<CardActionResult> => {
     const author = actorOf(action);
     if (!author) return NO_IDENTITY;
-    const formId = typeof action.data.formId === 'string' && action.data.formId.length <= 64 ? action.data.formId : randomUUID();
+    const formId = formIdOf(action.data);
     const { form, problems } = readDraftForm(action.data, todayInStockholm());
     if (!form) {
       const approvers = await resolveApprovers(action, String(action.data.approvers ?? '').split(',').map((s) => s.trim()).filter((s) => /^[\w-]{1,64}$/.test(s)).slice(0, 50));
@@ -114,7 +111,7 @@ export function approvals({ drafts, messenger, logger }: ApprovalsDependencies):
   const revise = async (action: CardActionTurn): Promise<CardActionResult> => {
     const draft = await drafts.get(positiveInt(action.data.draftId) ?? 0);
     if (!draft) return NOT_FOUND;
-    const formId = typeof action.data.formId === 'string' ? action.data.formId : randomUUID();
+    const formId = formIdOf(action.data);
     const { form, problems } = readDraftForm(action.data, todayInStockholm());
     const before = currentRevision(draft);
     if (!form) return { card: draftForm(formId, { ...(action.data as Record<string, string>), approvers: before.approvers }, problems, draft.id) };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { renderCard } from '../../cards/render';
 import type { Features } from '../app';
+import { formIdOf } from '../teams/card-input';
 import type { CardActionResult } from '../teams/card-actions';
 import type { Turn } from '../teams/turn';
 import { coming, type Deadline } from './deadlines';
@@ -31,7 +32,7 @@ export function digestsFeature({ store, deadlines, now }: DigestsDependencies): 
   };
 
   const createDeadline = async (action: Parameters<NonNullable<Features['cardActions']>[number]['run']>[0]): Promise<CardActionResult> => {
-    const formId = typeof action.data.formId === 'string' && action.data.formId.length <= 64 ? action.data.formId : randomUUID();
+    const formId = formIdOf(action.data);
     const title = typeof action.data.title === 'string' ? action.data.title.trim() : '';
     const date = typeof action.data.date === 'string' ? action.data.date.trim() : '';
     const description = typeof action.data.description === 'string' ? action.data.description.trim().slice(0, 1000) || undefined : undefined;

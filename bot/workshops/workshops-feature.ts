@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Features } from '../app';
+import { formIdOf, positiveInt } from '../teams/card-input';
 import type { LinkSigner } from '../http/signed-links';
 import type { Logger } from '../logger';
 import type { CardActionResult, CardActionTurn } from '../teams/card-actions';
@@ -22,10 +23,6 @@ export interface WorkshopsDependencies {
 const CSV_LINK_HOURS = 24;
 const NOT_FOUND: CardActionResult = { message: 'Workshoppen finns inte (längre).' };
 
-const positiveInt = (v: unknown) => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : NaN;
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-};
 
 /** Workshops: published from a form, registered for with one click, with a queue, lists and reminders. */
 export function workshopsFeature(deps: WorkshopsDependencies): Features {
@@ -53,7 +50,7 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
   const create = async (action: CardActionTurn): Promise<CardActionResult> => {
     const { aadObjectId, id: teamsId, name } = action.actor;
     if (!aadObjectId) return { message: 'Teams skickade inte vem du är, så workshoppen kan inte publiceras.' };
-    const formId = typeof action.data.formId === 'string' && action.data.formId.length <= 64 ? action.data.formId : randomUUID();
+    const formId = formIdOf(action.data);
     const { form, problems } = readWorkshopForm(action.data, now());
     if (!form) return { card: workshopForm(formId, now(), action.data, problems) };
     const { workshop, created } = await workshops.create(formId, action.conversationId, { aadObjectId, teamsId, name: name || 'Okänd' }, form);
