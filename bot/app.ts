@@ -2,6 +2,7 @@ import { ActivityTypes, Storage, TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { findCommand, type Command } from './commands';
 import { helpCommand, welcomeMessage } from './help';
+import { smallTalk } from './small-talk';
 import type { Logger } from './logger';
 import type { Metrics } from './ops/metrics';
 import type { ConversationStore } from './store/conversation-store';
@@ -44,7 +45,7 @@ export function createBotApplication(deps: BotDependencies): Application {
   });
 
   const commands: Command[] = [];
-  commands.push(helpCommand(() => commands), ...deps.features.flatMap((f) => f.commands ?? []));
+  commands.push(helpCommand(() => commands), ...smallTalk, ...deps.features.flatMap((f) => f.commands ?? []));
   const fallback = deps.features.find((f) => f.fallback)?.fallback ?? notUnderstood;
 
   const greetOnce = async (context: TurnContext) => {

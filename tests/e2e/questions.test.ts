@@ -136,6 +136,11 @@ describe('commands', () => {
     expect(text).toContain('20 maj 2025');
   });
 
+  test('a greeting and a thank-you get a human answer', async () => {
+    expect(readable((await ask('Hej!')).body)).toMatch(/^Hej Alex!/);
+    expect(readable((await ask('tack så mycket')).body)).toContain('Varsågod');
+  });
+
   test('hjälp advertises the commands with buttons', async () => {
     const values = imBackValues(cardOf((await ask('hjälp')).body));
     expect(values).toEqual(expect.arrayContaining(['begrepp', 'status', 'projekt', 'källor']));
