@@ -37,6 +37,8 @@ export class QuestionAnswerer {
   /** Each entry's title and synonyms as stem sequences: a question that names an entry is about it. */
   private readonly names: Array<{ entry: Entry; stems: string[] }>;
   private readonly abbreviations: Abbreviations;
+  /** Each entry's title as stems, to see when a question names several entries' titles alike. */
+  private readonly titleStems: Map<Entry, Set<string>>;
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -50,6 +52,18 @@ export class QuestionAnswerer {
         .map((stems) => ({ entry, stems })),
     );
     this.abbreviations = abbreviationsOf(kb, this.vocabulary);
+    this.titleStems = new Map(kb.entries.map((e) => [e, new Set(tokenize(e.title).filter((w) => !isStopWord(w)).map((w) => stem(fold(w))))]));
+  }
+
+  /**
+   * Entries whose titles all hold every word of the question, when the best answer's title is more
+   * than the question: "Regiondirektörens förslag" fits two proposals, "delrapport" two reports.
+   */
+  private alikeTitles(words: QueryWord[], best: Candidate, others: Candidate[]): Candidate[] {
+    const forms = words.map((w) => new Set([stem(fold(w.word)), ...(w.own ?? w.groups.flat())]));
+    const holdsAll = (e: Entry) => forms.every((f) => [...f].some((s) => this.titleStems.get(e)!.has(s)));
+    if (forms.length === 0 || !holdsAll(best.entry) || this.titleStems.get(best.entry)!.size <= forms.length) return [];
+    return others.filter((c) => holdsAll(c.entry));
   }
 
   /** For each entry the question names, the length in words of the longest name it uses. */
@@ -101,7 +115,7 @@ export class QuestionAnswerer {
     const confident = candidates.filter((c) => c.coverage >= requiredCoverage(words));
     if (confident.length === 0) return { kind: 'none', closest: candidates.slice(0, 3) };
     const [best, ...rest] = confident;
-    const alsoClose = rest.filter((c) => c.score >= CLOSE * best.score).slice(0, 2);
+    const alsoClose = [...new Set([...rest.filter((c) => c.score >= CLOSE * best.score), ...this.alikeTitles(words, best, rest)])].slice(0, 2);
     const closest = candidates.filter((c) => c.entry !== best.entry && !alsoClose.includes(c)).slice(0, 3);
     return { kind: 'answer', best, alsoClose, closest };
   }

@@ -9,6 +9,8 @@ export interface QueryWord {
   kind?: MatchKind;
   /** Index terms that stand for the word; for a compound, one group per part. */
   groups: string[][];
+  /** The word's own stems, before an abbreviation adds what it stands for. */
+  own?: string[];
 }
 
 const BOOST: Record<MatchKind, number> = { exact: 10, compound: 6, fuzzy: 4, prefix: 2 };
@@ -115,7 +117,7 @@ export type Abbreviations = Map<string, string[]>;
 /** An abbreviation also stands for the words it abbreviates: TVV is Tillväxtverket too. */
 function expand(word: QueryWord, meaning: string[] | undefined): QueryWord {
   if (!meaning) return word;
-  return { word: word.word, kind: word.kind ?? 'exact', groups: [[...new Set([...(word.groups[0] ?? []), ...meaning])]] };
+  return { word: word.word, kind: word.kind ?? 'exact', groups: [[...new Set([...(word.groups[0] ?? []), ...meaning])]], own: word.groups[0] ?? [] };
 }
 
 function lookUp(vocab: Vocabulary, word: string): QueryWord {

@@ -71,6 +71,17 @@ describe('answers, quoted and cited', () => {
     expect(readable((await ask(q)).body)).toContain(expected);
   });
 
+  test('when two topics fit the question alike, the card also asks "Menade du …?" with a button for the other', async () => {
+    const reply = await ask('Regiondirektörens förslag');
+    const text = readable(reply.body);
+    expect(text).toContain('Regiondirektörens förslag om strategisk planering');
+    expect(text).toContain('Menade du …?');
+    expect(imBackValues(cardOf(reply.body))).toContain('Regiondirektörens förslag om påverkansagendan');
+    const other = await ask('Regiondirektörens förslag om påverkansagendan');
+    expect(readable(other.body)).toContain('länsgemensam påverkansagenda i dess nuvarande form avslutas');
+    expect(readable((await ask('Vad är viljeriktningen?')).body)).not.toContain('Menade du');
+  });
+
   test('in a channel, with the @mention first, the answer goes into the thread', async () => {
     const reply = await ask('Vilka pilotprojekt finns?', { conversationType: 'channel', mention: true });
     expect(readable(reply.body)).toContain('SPELPLAN');
