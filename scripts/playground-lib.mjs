@@ -14,9 +14,10 @@ const PLAYGROUND_CLI = path.join(ROOT, 'node_modules/@microsoft/m365agentsplaygr
  * logDir: write bot.log and playground.log there; without it the children share our terminal.
  * signal: an AbortSignal that cancels the start (and stops what has started).
  * onUnexpectedExit(name, codeOrSignal): called when the bot or the playground ends before stop().
+ * botEnv: extra environment for the bot only, e.g. DIGEST_CRON (a cron pattern with seconds) for frequent digests.
  * Returns { url, botUrl, stop }; stop() ends both children and is safe to call twice.
  */
-export async function startPlayground({ botPort = 3978, playgroundPort = 56150, dataDir = './data', logDir, build = true, signal, onUnexpectedExit } = {}) {
+export async function startPlayground({ botPort = 3978, playgroundPort = 56150, dataDir = './data', logDir, build = true, signal, onUnexpectedExit, botEnv: extraBotEnv = {} } = {}) {
   // Both must be free: the bot would fail late, and the playground silently moves to a random port.
   for (const port of [botPort, playgroundPort]) {
     if (!(await isPortFree(port))) throw new Error(`Port ${port} används redan; välj en annan.`);
@@ -44,7 +45,8 @@ export async function startPlayground({ botPort = 3978, playgroundPort = 56150, 
     // Set to '' rather than left out, because dotenv never overrides a variable that is already set:
     // no app id, as the playground sends no Bot Framework token (local mode, loopback only), and
     // no DATABASE_URL, so the sandbox keeps its data in PGlite under dataDir, never in a shared server.
-    const botEnv = { ...process.env, PORT: String(botPort), DATA_DIR: path.resolve(ROOT, dataDir), MicrosoftAppId: '', HOST: '', DATABASE_URL: '' };
+    // The caller's extra variables come before these, so they cannot undo that.
+    const botEnv = { ...process.env, ...extraBotEnv, PORT: String(botPort), DATA_DIR: path.resolve(ROOT, dataDir), MicrosoftAppId: '', HOST: '', DATABASE_URL: '' };
     const bot = start('bot', [path.join(ROOT, 'dist/bot/index.js')], botEnv);
     // Generous: opening PGlite and loading the knowledge base take seconds, more on a busy machine.
     await waitFor(`${botUrl}/readyz`, bot, 60_000, signal);

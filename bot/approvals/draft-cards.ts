@@ -140,5 +140,5 @@ export function decisionLog(draft: Draft): OutgoingMessage {
     })),
     markdown,
   });
-  return { text: markdown, card };
+  return { text: markdown, card, textAlongside: true };
 }

@@ -40,7 +40,7 @@ export function answerMessage(kb: KnowledgeBase, best: Candidate, alsoClose: Can
   });
   const heading = passage.heading ? ` – ${passage.heading}` : '';
   const also = alsoClose.length ? `\n\nMenade du: ${alsoClose.map((c) => c.entry.title).join(' | ')}?` : '';
-  return { text: `${entry.title}${heading}\n\n${passage.text}\n\nKälla: ${source}${also}`, card };
+  return { text: `${entry.title}${heading}\n\n${passage.text}\n\nKälla: ${source}${also}`, card, textAlongside: true };
 }
 
 export function noAnswerMessage(closest: Candidate[], explanation: string): OutgoingMessage {
@@ -50,7 +50,7 @@ export function noAnswerMessage(closest: Candidate[], explanation: string): Outg
     closest: closest.map((c) => ({ title: c.entry.title, ask: askFor(c.entry) })),
   });
   const near = closest.length ? `\nNärmast i källorna: ${closest.map((c) => c.entry.title).join(', ')}.` : '';
-  return { text: `${NO_ANSWER_HEADLINE} ${explanation}${near}`, card };
+  return { text: `${NO_ANSWER_HEADLINE} ${explanation}${near}`, card, textAlongside: true };
 }
 
 const EXPLAIN_NONE =

@@ -10,10 +10,15 @@ export interface Actor {
   name?: string;
 }
 
-/** A reply: plain text for every client, and a card for those that show cards. */
+/**
+ * A reply: a card for clients that show cards, and its plain text. With a card the text goes in the
+ * activity's `summary` (notifications, clients without cards), unless `textAlongside` asks Teams to
+ * show it above the card too: answers and the decision log carry their words as readable text.
+ */
 export interface OutgoingMessage {
   text: string;
   card?: object;
+  textAlongside?: boolean;
 }
 
 /**
@@ -35,7 +40,8 @@ export interface Turn {
 export function toActivity(message: OutgoingMessage) {
   if (!message.card) return MessageFactory.text(message.text);
   const activity = MessageFactory.attachment(CardFactory.adaptiveCard(message.card));
-  activity.text = message.text;
+  if (message.textAlongside) activity.text = message.text;
+  else activity.summary = message.text;
   return activity;
 }
 

@@ -2,9 +2,23 @@
 // Run it inside a network namespace with only loopback, so nothing leaves the machine:
 //   unshare -n sh -c 'ip link set lo up && exec node tests/e2e/playground-driver.mjs <artifactsDir> <tmpDir>'
 // Screenshots and the children's logs go to artifactsDir; the database and browser profile to tmpDir.
+// With UPDATE_DOCS_SCREENSHOT=1 it also writes docs/playground.png (the README's picture); by default
+// that picture goes to artifactsDir only, so a test run does not change a committed file.
 // Prints one JSON line, { ok, steps, failedStep?, error? }, and exits 0 only when every step passed.
-import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+//
+// What the playground (0.2.x) does differently from Teams, and how the steps live with it:
+// - It never runs a card's `refresh` (it logs "User specific view is not supported"), so a posted
+//   draft card shows everyone the read-only view. The author who picks themselves as approver gets
+//   the approver's view anyway: it is the card that replaces the form after "Skicka för beslut".
+// - It splits a message with text and a card into two messages (unless attachmentLayout is
+//   "carousel") and then answers the bot 202 without an activity id, so the bot cannot update the
+//   posted card later (Teams gives one message, one id).
+//   The steps check the card the clicker gets back, which is what the bot returns for the click.
+// - Its people picker offers its mock directory (not the card's static choices) and returns each
+//   person's `id`; .m365agentsplayground.yml makes that id the aadObjectId, as Teams returns.
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startPlayground } from '../../scripts/playground-lib.mjs';
 
@@ -14,9 +28,15 @@ if (!artifactsDir || !tmpDir) {
   process.exit(2);
 }
 mkdirSync(artifactsDir, { recursive: true });
+const DOCS_SCREENSHOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/playground.png');
 
 const WAIT_MS = 15_000;
+// DIGEST_CRON fires every 5 s; the digest is claimed, rendered and sent through the queue after that.
+const DIGEST_CRON = '*/5 * * * * *';
+const DIGEST_WAIT_MS = 20_000;
 const HELP_TITLE = 'Planeringsboten hjälper dig';
+const DRAFT_TITLE = 'Gemensam planeringsbild för länet';
+const WORKSHOP_TITLE = 'Workshop: regional planeringsbild';
 const steps = [];
 const unexpectedExits = [];
 let currentStep = 'start';
@@ -25,18 +45,21 @@ let context;
 let page;
 
 async function start() {
-  // A fresh database, so the bot greets as on a first install.
+  // A fresh database, so the bot greets as on a first install and the draft is #1.
   playground = await startPlayground({
     botPort: 3978,
     playgroundPort: 56150,
     dataDir: mkdtempSync(path.join(tmpDir, 'data-')),
     logDir: artifactsDir,
+    botEnv: { DIGEST_CRON },
     onUnexpectedExit: (name, how) => unexpectedExits.push(`${name} exited during the test (${how})`),
   });
   context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpDir, 'profile-')), {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1400, height: 900 },
+    // The calendar's day buttons are named in the page's locale ("15, December, 2026").
+    locale: 'en-US',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     // cleanup() closes the browser on SIGTERM; Playwright's own handlers would exit before the bot stops.
     handleSIGTERM: false,
@@ -64,26 +87,95 @@ async function cleanup() {
 // The test sends SIGTERM when it gives up: still close the browser and stop both children.
 process.once('SIGTERM', () => cleanup().finally(() => process.exit(143)));
 
-/** Runs one step, times it and saves a numbered screenshot named after it. */
+/**
+ * Runs one step, times it and saves a numbered screenshot named after it. The action may return
+ * the element the step is about: it is scrolled into view first, so the screenshot shows it.
+ */
 async function step(name, action) {
   currentStep = name;
   const started = Date.now();
-  await action();
-  await page.screenshot({ path: path.join(artifactsDir, `${steps.length + 1}-${name}.png`) });
+  const subject = await action();
+  await subject?.first().scrollIntoViewIfNeeded().catch(() => {});
+  await page.screenshot({ path: path.join(artifactsDir, `${String(steps.length + 1).padStart(2, '0')}-${name}.png`) });
   steps.push({ name, ms: Date.now() - started });
 }
 
 /** Waits for a locator to be visible, or fails with a sentence saying what was missing. */
-async function expectVisible(locator, what) {
+async function expectVisible(locator, what, timeout = WAIT_MS) {
   try {
-    await locator.first().waitFor({ state: 'visible', timeout: WAIT_MS });
+    await locator.first().waitFor({ state: 'visible', timeout });
   } catch {
-    throw new Error(`${what} did not appear within ${WAIT_MS / 1000} s`);
+    throw new Error(`${what} did not appear within ${timeout / 1000} s`);
+  }
+}
+
+/** Does something to the page; if it cannot (an element missing, disabled…), says what it tried. */
+async function act(what, action) {
+  try {
+    await action();
+  } catch (err) {
+    throw new Error(`Could not ${what}: ${String(err?.message ?? err).split('\n')[0]}`);
   }
 }
 
 /** Adaptive Cards with this text; a bare getByText would also match the log panel. */
 const card = (scope, text) => scope.locator('.ac-adaptiveCard', { hasText: text });
+
+/**
+ * The message box: in personal chat the only rich-text editor; in a channel the first one is
+ * "Start a new post" (each thread below has its own reply box). A card's inputs are plain inputs,
+ * so a form posted earlier in the chat cannot take the text.
+ */
+const messageBox = () => page.locator('[data-lexical-editor="true"]').first();
+
+/** Writes a message in personal chat and sends it. */
+async function say(text) {
+  await act(`write "${text}" in the message box`, () => messageBox().pressSequentially(text));
+  await act('click "Send Message"', () => page.getByRole('button', { name: 'Send Message' }).click());
+}
+
+/** Writes "@Test Bot <text>" as a new post in the open channel, picking the bot from the mention menu. */
+async function postMentioningBot(text) {
+  await act('type "@" in "Start a new post"', () => messageBox().pressSequentially('@'));
+  await expectVisible(page.getByRole('menuitem', { name: /^Test Bot/ }), 'The mention menu entry "Test Bot"');
+  await act('choose "Test Bot" in the mention menu', () => page.getByRole('menuitem', { name: /^Test Bot/ }).click());
+  await act(`type " ${text}" after the mention`, () => messageBox().pressSequentially(` ${text}`));
+  await act('click "Post"', () => page.getByRole('button', { name: 'Post' }).click());
+}
+
+/** A thread in the open channel: the group holding a post that mentioned the bot, and its replies. */
+const threadOf = (text) => page.getByRole('group').filter({ hasText: new RegExp(`Test Bot\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) });
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A day of next month: always in the future, and always one "Next month" click away in the calendar. */
+function nextMonthDay(day) {
+  const now = new Date();
+  return new Date(now.getFullYear(), now.getMonth() + 1, day);
+}
+
+/** Picks a date of next month in an Input.Date, as a person does: open the calendar, next month, the day. */
+async function pickDate(input, date, what) {
+  await act(`open the calendar of ${what}`, () => input.click());
+  const calendar = page.getByRole('dialog');
+  await act(`go to next month in the calendar of ${what}`, () => calendar.getByTitle(/^Next month/).click());
+  const dayName = `${date.getDate()}, ${MONTHS[date.getMonth()]}, ${date.getFullYear()}`;
+  await act(`click ${dayName} in the calendar of ${what}`, () => calendar.getByRole('button', { name: dayName, exact: true }).click());
+}
+
+/** Saves the README's picture: the client without its developer log, about 1280 wide. */
+async function saveReadmeScreenshot() {
+  const file = path.join(artifactsDir, 'readme.png');
+  await act('hide the log panel', () => page.getByTitle('Hide log panel').click());
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: file });
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await act('show the log panel again', () => page.getByTitle('Toggle Log Panel').click());
+  if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
+    mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
+    copyFileSync(file, DOCS_SCREENSHOT);
+  }
+}
 
 async function run() {
   await start();
@@ -94,30 +186,148 @@ async function run() {
   });
 
   await step('personal-chat-help', async () => {
-    await page.getByRole('textbox').first().pressSequentially('hjälp');
-    await page.getByRole('button', { name: 'Send Message' }).click();
+    await say('hjälp');
     await expectVisible(card(page, HELP_TITLE), `The help card "${HELP_TITLE}" in personal chat`);
+    return card(page, HELP_TITLE);
+  });
+
+  await step('personal-chat-question', async () => {
+    await say('Vad är strategisk planering?');
+    // The answer quotes the source's own words and names it: both are the point of the bot.
+    const answer = card(page, 'Strategisk planering').filter({ hasText: /"samspelet mellan olika planeringsprocesser[^"]*"/ });
+    await expectVisible(answer, 'The answer card quoting "samspelet mellan olika planeringsprocesser"');
+    await expectVisible(answer.getByText(/^Källa: Tillväxtverket/), 'The line "Källa: Tillväxtverket: …" on the answer card');
+    await expectVisible(answer.getByText('Relaterade frågor'), 'The heading "Relaterade frågor" on the answer card');
+    await expectVisible(answer.getByRole('button'), 'A related question button on the answer card');
+    await saveReadmeScreenshot();
+    return answer;
+  });
+
+  // Alex writes a draft, picks themselves as approver, sends it, and approves it.
+  await step('draft-form', async () => {
+    await say('ny viljeriktning');
+    const form = card(page, 'Godkännare').filter({ has: page.getByRole('button', { name: 'Skicka för beslut' }) }).last();
+    await expectVisible(form, 'The form "Ny viljeriktning" with "Skicka för beslut"');
+    await act('fill in "Titel"', () => form.getByLabel('Titel').fill(DRAFT_TITLE));
+    await act('fill in "Punkter (en per rad)"', () => form.getByLabel('Punkter (en per rad)').fill('Samordna RUS och översiktsplanerna\nEtt gemensamt kunskapsunderlag'));
+    // The people picker searches the playground's mock directory; its list opens in a layer of its own.
+    await act('search "Alex" in the Godkännare people picker', () => form.getByRole('combobox', { name: 'People Picker' }).pressSequentially('Alex'));
+    const suggestion = page.locator('#test-tool-people-picker-layer-host').getByRole('option', { name: /Alex Wilber/ });
+    await expectVisible(suggestion, 'The suggestion "Alex Wilber" of the people picker');
+    await act('choose "Alex Wilber" in the people picker', () => suggestion.first().click());
+    // The chosen people are the picker's list items ("Selected contacts").
+    await expectVisible(form.getByRole('listitem').filter({ hasText: 'Alex Wilber' }), 'Alex Wilber as chosen approver in the people picker');
+    return form;
+  });
+
+  await step('draft-submit', async () => {
+    const form = card(page, 'Godkännare').filter({ has: page.getByRole('button', { name: 'Skicka för beslut' }) }).last();
+    await act('click "Skicka för beslut"', () => form.getByRole('button', { name: 'Skicka för beslut' }).click());
+    // The posted card everyone sees, waiting for Alex's decision…
+    const posted = card(page, `Viljeriktning: ${DRAFT_TITLE}`).filter({ hasText: 'Väntar på beslut' }).filter({ hasNotText: 'Skickat för beslut' });
+    await expectVisible(posted, `The posted draft card "Viljeriktning: ${DRAFT_TITLE}" with status "Väntar på beslut"`);
+    // …and, in the form's place, Alex's own view as approver, with the decision buttons.
+    const mine = card(page, 'Skickat för beslut till Alex Wilber');
+    await expectVisible(mine.getByRole('button', { name: 'Godkänn' }), 'The button "Godkänn" on Alex\'s view of the draft');
+    return mine;
+  });
+
+  await step('draft-approve', async () => {
+    const mine = card(page, 'Skickat för beslut till Alex Wilber');
+    await act('write a comment on the draft', () => mine.getByLabel('Kommentar (valfritt)').fill('Bra underlag.'));
+    await act('click "Godkänn"', () => mine.getByRole('button', { name: 'Godkänn' }).click());
+    const approved = card(page, `Viljeriktning: ${DRAFT_TITLE}`).filter({ hasText: /Alex Wilber\s*Godkänd \d{4}-\d{2}-\d{2}/ });
+    await expectVisible(approved, 'The draft card with Alex Wilber\'s decision "Godkänd <date>"');
+    await expectVisible(approved.getByText('Godkänd', { exact: true }), 'The status "Godkänd" on the draft card');
+    await expectVisible(approved.getByRole('button', { name: 'Beslutslogg' }), 'The button "Beslutslogg" on the approved draft card');
+    return approved;
+  });
+
+  // Alex publishes a workshop and then signs up for it on the posted card.
+  await step('workshop-form', async () => {
+    await say('ny workshop');
+    const form = card(page, 'Antal platser').filter({ has: page.getByRole('button', { name: 'Publicera' }) }).last();
+    await expectVisible(form, 'The form "Ny workshop" with "Publicera"');
+    await act('fill in "Titel"', () => form.getByLabel('Titel').fill(WORKSHOP_TITLE));
+    await pickDate(form.getByLabel('Datum'), nextMonthDay(15), '"Datum"');
+    await act('open the time list of "Tid"', () => form.getByLabel('Tid').click());
+    await act('choose 1:00 PM in "Tid"', () => page.getByRole('listbox').getByRole('option', { name: '1:00 PM', exact: true }).click());
+    await act('fill in "Plats eller möteslänk"', () => form.getByLabel('Plats eller möteslänk').fill('Regionens hus, Göteborg'));
+    await act('fill in "Antal platser"', () => form.getByLabel('Antal platser').fill('20'));
+    await act('fill in "Beskrivning"', () => form.getByLabel('Beskrivning (valfritt)').fill('Vi tar fram en gemensam planeringsbild för länet.'));
+    await pickDate(form.getByLabel('Sista anmälningsdag (valfritt)'), nextMonthDay(10), '"Sista anmälningsdag"');
+    return form;
+  });
+
+  await step('workshop-publish', async () => {
+    const form = card(page, 'Antal platser').filter({ has: page.getByRole('button', { name: 'Publicera' }) }).last();
+    await act('click "Publicera"', () => form.getByRole('button', { name: 'Publicera' }).click());
+    // The posted card is the shared view (the organiser's own view replaces the form and says "publicerad").
+    const posted = card(page, WORKSHOP_TITLE).filter({ hasText: '20 av 20 platser kvar' }).filter({ hasNotText: 'Workshoppen är publicerad' });
+    await expectVisible(posted, `The posted workshop card "${WORKSHOP_TITLE}" with "20 av 20 platser kvar"`);
+    await expectVisible(posted.getByText(/ 15 \S+ \d{4} kl\. 13:00$/), 'The chosen date and time "… 15 <månad> <år> kl. 13:00" on the workshop card');
+    await expectVisible(posted.getByRole('button', { name: 'Anmäl mig' }), 'The button "Anmäl mig" on the posted workshop card');
+    return posted;
+  });
+
+  await step('workshop-register', async () => {
+    const posted = card(page, WORKSHOP_TITLE).filter({ hasText: '20 av 20 platser kvar' }).filter({ hasNotText: 'Workshoppen är publicerad' });
+    await act('fill in "Organisation"', () => posted.getByLabel('Organisation').fill('Region Västra Götaland'));
+    await act('choose "Digitalt"', () => posted.getByRole('radio', { name: 'Digitalt' }).check());
+    await act('click "Anmäl mig"', () => posted.getByRole('button', { name: 'Anmäl mig' }).click());
+    const registered = card(page, WORKSHOP_TITLE).filter({ hasText: 'Du är anmäld' });
+    await expectVisible(registered, 'The workshop card saying "Du är anmäld"');
+    await expectVisible(registered.getByText('19 av 20 platser kvar'), 'The seat count "19 av 20 platser kvar" after registering');
+    await expectVisible(registered.getByRole('button', { name: 'Avanmäl mig' }), 'The button "Avanmäl mig" after registering');
+    // An Action.OpenUrl renders as a link (it opens the signed .ics download).
+    await expectVisible(registered.getByRole('link', { name: 'Lägg till i kalendern' }), 'The button "Lägg till i kalendern" after registering');
+    return registered;
+  });
+
+  await step('subscribe', async () => {
+    await say('prenumerera');
+    const confirmation = card(page, 'Prenumeration på tidsfrister');
+    await expectVisible(confirmation, 'The confirmation card "Prenumeration på tidsfrister"');
+    await expectVisible(confirmation.getByRole('button', { name: 'Ångra' }), 'The button "Ångra" on the subscription card');
+    return confirmation;
+  });
+
+  await step('digest', async () => {
+    const digest = card(page, 'Sammanfattning: tidsfrister');
+    await expectVisible(digest, `The digest card "Sammanfattning: tidsfrister" (DIGEST_CRON ${DIGEST_CRON})`, DIGEST_WAIT_MS);
+    return digest;
   });
 
   await step('channel-general', async () => {
-    await page.getByRole('treeitem', { name: 'My Team - General' }).click();
+    await act('open channel General of My Team', () => page.getByRole('treeitem', { name: 'My Team - General' }).click());
     await expectVisible(page.getByRole('button', { name: 'Post' }), 'The "Post" button of channel General in My Team');
   });
 
   await step('channel-mention-menu', async () => {
-    // In a channel the first textbox is "Start a new post"; each thread below has its own reply box.
-    await page.getByRole('textbox').first().pressSequentially('@');
+    await act('type "@" in "Start a new post"', () => messageBox().pressSequentially('@'));
     await expectVisible(page.getByRole('menuitem', { name: /^Test Bot/ }), 'The mention menu entry "Test Bot"');
   });
 
   await step('channel-help', async () => {
-    await page.getByRole('menuitem', { name: /^Test Bot/ }).click();
-    await page.getByRole('textbox').first().pressSequentially(' hjälp');
-    await page.getByRole('button', { name: 'Post' }).click();
+    await act('choose "Test Bot" in the mention menu', () => page.getByRole('menuitem', { name: /^Test Bot/ }).click());
+    await act('type " hjälp" after the mention', () => messageBox().pressSequentially(' hjälp'));
+    await act('click "Post"', () => page.getByRole('button', { name: 'Post' }).click());
     // A thread is a group holding the post and its replies: the card must be in the post's own.
-    const thread = page.getByRole('group').filter({ hasText: /Test Bot\s*hjälp/ });
+    const thread = threadOf('hjälp');
     await expectVisible(thread, 'The new post "@Test Bot hjälp" in channel General');
     await expectVisible(card(thread, HELP_TITLE), `The help card "${HELP_TITLE}" in the thread of that post`);
+    return card(thread, HELP_TITLE);
+  });
+
+  await step('channel-question', async () => {
+    const question = 'Vilka pilotprojekt finns?';
+    await postMentioningBot(question);
+    const thread = threadOf(question);
+    await expectVisible(thread, `The new post "@Test Bot ${question}" in channel General`);
+    const answer = card(thread, 'SPELPLAN').filter({ hasText: 'SPIN' });
+    await expectVisible(answer, 'The answer card listing "SPELPLAN" and "SPIN" in the thread of that post');
+    await expectVisible(answer.getByText(/^Källa: /), 'The line "Källa: …" on the pilot projects answer');
+    return answer;
   });
 }
 

@@ -127,6 +127,7 @@ export function readable(activity: any): string {
     for (const value of Object.values(node)) if (typeof value === 'object') walk(value);
   };
   if (activity.text) out.push(activity.text);
+  if (activity.summary) out.push(activity.summary);
   walk(activity.attachments ?? []);
   return out.join('\n');
 }
