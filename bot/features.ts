@@ -89,7 +89,7 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
 
   return {
     features: [
-      approvals({ drafts, messenger, logger }),
+      approvals({ drafts, logger }),
       workshopsFeature({ workshops, signer, messenger, logger, now, publicUrl: deps.publicUrl }),
       digestsFeature({ store: digests, deadlines: deps.deadlines, now }),
       questionAnswering({ answerer: deps.answerer, unanswered, logger, onOutcome: (outcome) => metrics.questions.inc({ outcome }) }),

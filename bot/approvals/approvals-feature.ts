@@ -3,7 +3,6 @@ import type { Features } from '../app';
 import { formIdOf, positiveInt } from '../teams/card-input';
 import type { Logger } from '../logger';
 import type { CardActionResult, CardActionTurn } from '../teams/card-actions';
-import type { Messenger } from '../teams/messenger';
 import type { Turn } from '../teams/turn';
 import { decisionLog, draftCard, draftForm, draftMessage, swedishDate, VERB } from './draft-cards';
 import { currentRevision, describeChanges, readDraftForm, STATUS_LABEL, type Approver, type Decision, type Draft } from './draft-rules';
@@ -15,7 +14,6 @@ const todayInStockholm = (now = new Date()) => now.toLocaleDateString('sv-SE', {
 
 export interface ApprovalsDependencies {
   drafts: DraftStore;
-  messenger: Messenger;
   logger: Logger;
 }
 
@@ -29,7 +27,7 @@ const NOT_FOUND: CardActionResult = { message: 'Utkastet finns inte (längre). S
 const NO_IDENTITY: CardActionResult = { message: 'Teams skickade inte vem du är, så jag kan inte ta emot beslutet. Inget ändrades.' };
 
 /** Viljeriktning drafts: written in a form, decided on the posted card, revised, and logged for the protocol. */
-export function approvals({ drafts, messenger, logger }: ApprovalsDependencies): Features {
+export function approvals({ drafts, logger }: ApprovalsDependencies): Features {
   /** The approvers as people: names and Teams ids from Teams where it knows them, the form's ids otherwise. */
   async function resolveApprovers(action: CardActionTurn, ids: string[]): Promise<Approver[]> {
     return Promise.all(

@@ -66,7 +66,7 @@ export function draftCard(draft: Draft, revision: Revision, viewerAad?: string, 
   const viewer = revision.approvers.find((a) => a.aadObjectId === viewerAad);
   const canDecide = isCurrent && draft.status === 'pending' && Boolean(viewer) && !viewer!.decision;
   const canRevise = isCurrent && draft.status === 'changes_requested' && draft.author.aadObjectId === viewerAad;
-  const status: DraftStatus = isCurrent ? draft.status : revisionOutcome(draft, revision);
+  const status: DraftStatus = isCurrent ? draft.status : revisionOutcome(revision);
   const card = renderCard('draft', {
     draftId: draft.id,
     revision: revision.revision,
@@ -100,8 +100,8 @@ function refreshUserIds(draft: Draft): string[] {
   return [...new Set(ids)].slice(0, 60);
 }
 
-/** How an old revision ended: the decisions on it, by the draft's rule. */
-function revisionOutcome(draft: Draft, revision: Revision): DraftStatus {
+/** How an old (superseded) revision ended, read from the decisions on it. */
+function revisionOutcome(revision: Revision): DraftStatus {
   if (revision.approvers.some((a) => a.decision === 'reject')) return 'rejected';
   return revision.approvers.some((a) => a.decision === 'request_changes') ? 'changes_requested' : 'pending';
 }

@@ -3,6 +3,7 @@ import { cardAction, message, person, type Person } from '../helpers/activities'
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
 import { actions, cardText, inputs } from '../helpers/cards';
+import { sleep, until } from '../helpers/wait';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
 
 const author = person('author', 'Anna Författare');
@@ -248,14 +249,15 @@ describe('reminders', () => {
     const s = scene(first);
     await createDraft(s, { title: 'Med sista dag', text: 'En punkt', dueDate: tomorrow() });
     await first.stop();
+    const reminders = () => connector.inConversation(s.conversationId).filter((a) => readable(a.body).startsWith('Påminnelse'));
     for (let i = 0; i < 2; i++) {
       const again = await startTestBot({ DATA_DIR }); // looks for due drafts at start
-      await new Promise((r) => setTimeout(r, 500));
+      await until(() => reminders().length > 0);
+      await sleep(1000); // time enough for a second one, were it to come
       await again.stop();
     }
-    const reminders = connector.inConversation(s.conversationId).filter((a) => readable(a.body).startsWith('Påminnelse'));
-    expect(reminders).toHaveLength(1);
-    expect(readable(reminders[0].body)).toContain('Person alice, Person bob');
+    expect(reminders()).toHaveLength(1);
+    expect(readable(reminders()[0].body)).toContain('Person alice, Person bob');
   });
 });
 

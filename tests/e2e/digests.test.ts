@@ -5,6 +5,7 @@ import { startTestBot, tempDir, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
 import { actions, cardText } from '../helpers/cards';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
+import { sleep, until } from '../helpers/wait';
 
 const EVERY_2S = '*/2 * * * * *';
 let connector: FakeConnector;
@@ -18,12 +19,7 @@ const conv = () => `19:digests-${++n}@thread.tacv2`;
 const say = (bot: TestBot, conversationId: string, text: string, from = me) =>
   bot.post(message({ serviceUrl: connector.url, conversationId, conversationType: 'channel', text, from, mention: true }));
 const digests = (conversationId: string) => connector.inConversation(conversationId).filter((a) => readable(a.body).includes('Sammanfattning: tidsfrister'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Waits until `done()` holds, up to `ms`; the assertion after it says what was expected. */
-async function until(done: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done() && Date.now() < deadline) await sleep(100);
-}
+
 
 describe('commands', () => {
   let bot: TestBot;

@@ -93,7 +93,7 @@ describe('bad input gets a 4xx and the server keeps serving', () => {
   const post = (body: string, contentType = 'application/json') =>
     fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body }).then(async (r) => ({
       status: r.status,
-      body: await r.json().catch(() => null),
+      body: (await r.json().catch(() => null)) as { message?: string } | null,
     }));
 
   test.each([

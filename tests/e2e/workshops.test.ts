@@ -4,6 +4,7 @@ import { startTestBot, tempDir, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
 import { actions, cardText, inputs } from '../helpers/cards';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
+import { sleep, until } from '../helpers/wait';
 
 const organiser = person('organiser', 'Olle Organisatör');
 let connector: FakeConnector;
@@ -240,7 +241,7 @@ describe('under load and faults', () => {
     const target = { post: (a: unknown) => proc.post(a) };
     const s = scene(target);
     const { register, organiserView } = await publish(s, defaults({ capacity: '1000' }), target);
-    const people = Array.from({ length: 200 }, (_, i) => person(`k${i}`));
+    const people = Array.from({ length: 400 }, (_, i) => person(`k${i}`));
     const confirmed: string[] = [];
     const clicks = people.map((p) =>
       target.post(cardAction({ serviceUrl: connector.url, conversationId: s.conversationId, conversationType: 'channel', from: p, verb: register.verb, data: { ...register.data, organisation: 'Org', mode: 'plats' } })).then(
@@ -250,13 +251,15 @@ describe('under load and faults', () => {
         () => undefined,
       ),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // Crash once some registrations are confirmed and others are still on their way.
+    await until(() => confirmed.length >= 20, 20_000);
     await proc.crash();
     await Promise.all(clicks);
     proc = await startBotProcess({ DATA_DIR });
     try {
       const list = cardText((await s.click(organiser, actions(organiserView)['Deltagarlista'])).value);
       expect(confirmed.length).toBeGreaterThan(0);
+      expect(confirmed.length).toBeLessThan(people.length); // the crash really was mid-burst
       for (const name of confirmed) expect(list).toContain(name);
     } finally {
       await proc.stop();
@@ -272,12 +275,13 @@ describe('reminders', () => {
     const { register } = await publish(s, { ...defaults(), date: isoDay(Date.now() + DAY), time: '23:30' }, first);
     await s.click(person('remindme'), register, { organisation: 'Kommunförbundet', mode: 'digitalt' });
     await first.stop();
+    const reminders = () => connector.sent.filter((x) => readable(x.body).startsWith('Påminnelse: i morgon är det "Workshop om rumsliga analyser"'));
     for (let i = 0; i < 2; i++) {
-      const again = await startTestBot({ DATA_DIR });
-      await new Promise((r) => setTimeout(r, 500));
+      const again = await startTestBot({ DATA_DIR }); // looks for workshops tomorrow at start
+      await until(() => reminders().length > 0);
+      await sleep(1000); // time enough for a second one, were it to come
       await again.stop();
     }
-    const reminders = connector.sent.filter((x) => readable(x.body).startsWith('Påminnelse: i morgon är det "Workshop om rumsliga analyser"'));
-    expect(reminders).toHaveLength(1);
+    expect(reminders()).toHaveLength(1);
   });
 });

@@ -71,7 +71,7 @@ function token(serviceUrl: string, o: TokenOptions = {}): string {
 async function send(o: TokenOptions | 'none') {
   const conversationId = `jwt-${++n}`;
   const activity = message({ serviceUrl: connector.url, conversationId, text: 'hjälp' });
-  const headers = o === 'none' ? {} : { authorization: `Bearer ${token(connector.url, o)}` };
+  const headers: Record<string, string> = o === 'none' ? {} : { authorization: `Bearer ${token(connector.url, o)}` };
   const res = await postJson(`${bot.url}/api/messages`, activity, headers);
   return { status: res.status, conversationId };
 }
