@@ -2,6 +2,7 @@ import { FakeConnector, cardOf, readable } from '../helpers/connector';
 import { cardAction, installationUpdate, message } from '../helpers/activities';
 import { startTestBot, tempDir } from '../helpers/bot';
 import { CARD_ACTION_FAILED } from '../../bot/teams/card-actions';
+import { until } from '../helpers/wait';
 
 let connector: FakeConnector;
 beforeAll(async () => (connector = await FakeConnector.start()));
@@ -37,8 +38,9 @@ test('shutting down lets a running turn finish, then refuses new connections', a
   connector.delayMs = 800; // the reply to Teams takes a while: the turn is still running at stop()
   try {
     const conversationId = 'slow-conv';
+    const before = connector.arrived;
     const inFlight = bot.post(message({ serviceUrl: connector.url, conversationId, text: 'hjälp' }));
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => connector.arrived > before); // the turn is now sending its reply
     const stopped = bot.stop();
     expect((await inFlight).status).toBe(200);
     await stopped;

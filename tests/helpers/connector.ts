@@ -25,6 +25,8 @@ export class FakeConnector {
   private failures: number[] = [];
   /** Milliseconds to wait before answering each send: a slow Teams makes slow turns. */
   delayMs = 0;
+  /** Requests that have arrived, answered or not. */
+  arrived = 0;
 
   private constructor() {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -75,6 +77,7 @@ export class FakeConnector {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.arrived++;
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', async () => {
