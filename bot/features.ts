@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import type { CloudAdapter } from 'botbuilder';
 import type { Features } from './app';
+import { ZONE } from './stockholm';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Metrics } from './ops/metrics';
@@ -83,7 +84,7 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
   const retentionTimer = setInterval(forget, RETENTION_INTERVAL_MS).unref();
   void forget();
   // protect: a slow pass is never overlapped by the next one.
-  const digestJob = new Cron(config.DIGEST_CRON ?? DIGEST_TICK, { timezone: 'Europe/Stockholm', protect: true, unref: true }, digest);
+  const digestJob = new Cron(config.DIGEST_CRON ?? DIGEST_TICK, { timezone: ZONE, protect: true, unref: true }, digest);
   void remind();
   void digest(); // catches up on a digest missed while the bot was down
 

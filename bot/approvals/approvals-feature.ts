@@ -4,13 +4,13 @@ import { formIdOf, positiveInt } from '../teams/card-input';
 import type { Logger } from '../logger';
 import type { CardActionResult, CardActionTurn } from '../teams/card-actions';
 import type { Turn } from '../teams/turn';
-import { decisionLog, draftCard, draftForm, draftMessage, swedishDate, VERB } from './draft-cards';
+import { decisionLog, draftCard, draftForm, draftMessage, VERB } from './draft-cards';
+import { stockholmDay, swedishDate } from '../stockholm';
 import { currentRevision, describeChanges, readDraftForm, STATUS_LABEL, type Approver, type Decision, type Draft } from './draft-rules';
 import type { DraftStore, Person } from './draft-store';
 
 const DECISIONS: readonly Decision[] = ['approve', 'reject', 'request_changes'];
 const MAX_COMMENT = 1000;
-const todayInStockholm = (now = new Date()) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
 
 export interface ApprovalsDependencies {
   drafts: DraftStore;
@@ -59,7 +59,7 @@ export function approvals({ drafts, logger }: ApprovalsDependencies): Features {
     const author = actorOf(action);
     if (!author) return NO_IDENTITY;
     const formId = formIdOf(action.data);
-    const { form, problems } = readDraftForm(action.data, todayInStockholm());
+    const { form, problems } = readDraftForm(action.data, stockholmDay(new Date()));
     if (!form) {
       const approvers = await resolveApprovers(action, String(action.data.approvers ?? '').split(',').map((s) => s.trim()).filter((s) => /^[\w-]{1,64}$/.test(s)).slice(0, 50));
       return { card: draftForm(formId, { ...(action.data as Record<string, string>), approvers, suggested: await suggestions(action) }, problems) };
@@ -110,7 +110,7 @@ export function approvals({ drafts, logger }: ApprovalsDependencies): Features {
     const draft = await drafts.get(positiveInt(action.data.draftId) ?? 0);
     if (!draft) return NOT_FOUND;
     const formId = formIdOf(action.data);
-    const { form, problems } = readDraftForm(action.data, todayInStockholm());
+    const { form, problems } = readDraftForm(action.data, stockholmDay(new Date()));
     const before = currentRevision(draft);
     if (!form) return { card: draftForm(formId, { ...(action.data as Record<string, string>), approvers: before.approvers }, problems, draft.id) };
     const result = await drafts.revise(draft.id, action.actor.aadObjectId, form, describeChanges(before, { ...form }), await resolveApprovers(action, form.approvers));

@@ -1,4 +1,5 @@
 import { renderCard } from '../../cards/render';
+import { swedishDate, swedishStamp } from '../stockholm';
 import type { OutgoingMessage } from '../teams/turn';
 import { currentRevision, DECISION_LABEL, RULE_LABEL, STATUS_LABEL, type Approver, type Draft, type DraftStatus, type Revision } from './draft-rules';
 
@@ -13,9 +14,6 @@ export const VERB = {
 
 const STATUS_COLOR: Record<DraftStatus, string> = { pending: 'Warning', approved: 'Good', rejected: 'Attention', changes_requested: 'Accent' };
 
-export const swedishDate = (isoDate: string) =>
-  new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('sv-SE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' });
-const stamp = (d: Date) => d.toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
 
 export interface FormValues {
   title?: string;
@@ -52,7 +50,7 @@ const uniqueByAad = (people: Approver[]) => [...new Map(people.map((p) => [p.aad
 function decisionText(a: Approver): string {
   if (!a.decision) return 'Väntar';
   const comment = a.comment ? `: "${a.comment}"` : '';
-  return `${DECISION_LABEL[a.decision]} ${a.decidedAt ? stamp(a.decidedAt) : ''}${comment}`.trim();
+  return `${DECISION_LABEL[a.decision]} ${a.decidedAt ? swedishStamp(a.decidedAt) : ''}${comment}`.trim();
 }
 
 /**
@@ -118,7 +116,7 @@ export function decisionLog(draft: Draft): OutgoingMessage {
     `Utkast #${draft.id}, skrivet av ${draft.author.name}. Beslutsregel: ${RULE_LABEL[draft.rule]}. Status: ${STATUS_LABEL[draft.status]}.`,
   ];
   for (const r of draft.revisions) {
-    lines.push('', `### Revision ${r.revision} (${stamp(r.createdAt)})`);
+    lines.push('', `### Revision ${r.revision} (${swedishStamp(r.createdAt)})`);
     if (r.changes) lines.push(`Ändringar: ${r.changes.replace(/\n/g, '; ')}`);
     r.points.forEach((p, i) => lines.push(`${i + 1}. ${p}`));
     if (r.dueDate) lines.push(`Sista dag för beslut: ${swedishDate(r.dueDate)}`);
@@ -133,7 +131,7 @@ export function decisionLog(draft: Draft): OutgoingMessage {
     author: draft.author.name,
     revisions: draft.revisions.map((r) => ({
       revision: r.revision,
-      created: stamp(r.createdAt),
+      created: swedishStamp(r.createdAt),
       changes: r.changes ?? '',
       points: r.points.map((text, i) => ({ n: i + 1, text })),
       decisions: r.approvers.map((a) => ({ name: a.name, summary: decisionText(a) })),

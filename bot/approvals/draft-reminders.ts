@@ -1,20 +1,16 @@
 import type { Logger } from '../logger';
 import type { Messenger } from '../teams/messenger';
 import { currentRevision } from './draft-rules';
-import { swedishDate } from './draft-cards';
+import { stockholmDay, swedishDate } from '../stockholm';
 import type { DraftStore } from './draft-store';
 
-/** The date in Stockholm `days` after `now`, as YYYY-MM-DD. */
-export function stockholmDate(now: Date, days = 0): string {
-  return new Date(now.getTime() + days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-}
 
 /**
  * The day before a draft's due date, its pending approvers are reminded in the draft's conversation.
  * Each reminder is claimed in the database first, so restarts and several instances send it once.
  */
 export async function sendDueReminders(drafts: DraftStore, messenger: Messenger, logger: Logger, now = new Date()): Promise<number> {
-  const tomorrow = stockholmDate(now, 1);
+  const tomorrow = stockholmDay(now, 1);
   let sent = 0;
   for (const draft of await drafts.dueWithoutReminder(tomorrow)) {
     const revision = currentRevision(draft);

@@ -3,7 +3,8 @@ import { daysUntil } from './deadline-dates';
 import { coming, type Deadline } from './deadlines';
 import { digestMessage, reminderMessage } from './digest-cards';
 import type { DigestStore } from './digest-store';
-import { DEFAULT_PATTERNS, dueSlot, ZONE } from './schedule';
+import { DEFAULT_PATTERNS, dueSlot } from './schedule';
+import { stockholmDay, stockholmHour } from '../stockholm';
 import type { SendQueue } from './send-queue';
 
 export const REMINDER_DAYS = [30, 7, 1];
@@ -20,18 +21,14 @@ export interface DigestRunnerDependencies {
   pattern?: string;
 }
 
-const stockholm = (now: Date) => {
-  const day = now.toLocaleDateString('sv-SE', { timeZone: ZONE });
-  const hour = Number(now.toLocaleTimeString('sv-SE', { timeZone: ZONE, hour: '2-digit', hourCycle: 'h23' }));
-  return { day, hour };
-};
 
 /**
  * One pass over the subscriptions: each digest and reminder that is due is claimed in the database,
  * sent through the queue, and marked sent; so each goes out once, whatever the restarts and instances.
  */
 export async function runDigests(deps: DigestRunnerDependencies, now: Date): Promise<void> {
-  const { day, hour } = stockholm(now);
+  const day = stockholmDay(now);
+  const hour = stockholmHour(now);
   for (const sub of await deps.store.subscriptions()) {
     const all = coming([...deps.deadlines, ...(await deps.store.ownDeadlines(sub.conversationId))], day);
     const slot = dueSlot(deps.pattern ?? DEFAULT_PATTERNS[sub.cadence], now, sub.subscribedAt);

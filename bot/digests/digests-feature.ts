@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { renderCard } from '../../cards/render';
 import type { Features } from '../app';
+import { stockholmDay } from '../stockholm';
 import { formIdOf } from '../teams/card-input';
 import type { CardActionResult } from '../teams/card-actions';
 import type { Turn } from '../teams/turn';
@@ -14,7 +15,7 @@ export interface DigestsDependencies {
   now: () => Date;
 }
 
-const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+const today = (now: Date) => stockholmDay(now);
 
 function deadlineForm(formId: string, now: Date, values: Record<string, unknown> = {}, problems: string[] = []): object {
   const v = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');

@@ -1,7 +1,7 @@
+import { ZONE } from '../stockholm';
 import { Cron } from 'croner';
 import type { Cadence } from './digest-store';
 
-export const ZONE = 'Europe/Stockholm';
 /** Monday 08:00 and every day 08:00, Stockholm time, summer and winter alike. */
 export const DEFAULT_PATTERNS: Record<Cadence, string> = { weekly: '0 8 * * 1', daily: '0 8 * * *' };
 /** A missed digest is sent late, once, if the bot comes back within this long. */

@@ -1,4 +1,5 @@
 import { renderCard } from '../../cards/render';
+import { stockholmDay } from '../stockholm';
 import type { OutgoingMessage } from '../teams/turn';
 import type { Entry, KnowledgeBase } from './knowledge-base';
 import type { FrequentQuestion } from './unanswered-store';
@@ -89,6 +90,6 @@ export function unansweredMessage(questions: FrequentQuestion[]): OutgoingMessag
   return topicList(
     'Obesvarade frågor',
     'De vanligaste frågorna som jag inte hittade något säkert svar på, de senaste 90 dagarna:',
-    questions.map((q) => ({ title: q.question, detail: `${q.count} gång${q.count === 1 ? '' : 'er'}, senast ${q.lastAsked.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' })}` })),
+    questions.map((q) => ({ title: q.question, detail: `${q.count} gång${q.count === 1 ? '' : 'er'}, senast ${stockholmDay(q.lastAsked)}` })),
   );
 }

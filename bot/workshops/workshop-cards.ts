@@ -1,6 +1,7 @@
 import { renderCard } from '../../cards/render';
 import type { OutgoingMessage } from '../teams/turn';
-import { closedReason, MODE_LABEL, stockholmDay, swedishWhen, type Mode, type Registration, type Workshop } from './workshop-rules';
+import { closedReason, MODE_LABEL, type Mode, type Registration, type Workshop } from './workshop-rules';
+import { stockholmDay, swedishDate, swedishWhen } from '../stockholm';
 
 export const WORKSHOP_VERB = {
   create: 'workshop.create',
@@ -10,8 +11,6 @@ export const WORKSHOP_VERB = {
   attendees: 'workshop.attendees',
 } as const;
 
-const swedishDay = (isoDate: string) =>
-  new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('sv-SE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' });
 
 export function workshopForm(formId: string, now: Date, values: Record<string, unknown> = {}, problems: string[] = []): object {
   const v = (k: string) => (typeof values[k] === 'string' || typeof values[k] === 'number' ? String(values[k]) : '');
@@ -55,7 +54,7 @@ export function workshopCard(w: Workshop, taken: number, now: Date, viewer?: Vie
     place: w.place,
     seats: left > 0 ? `${left} av ${w.capacity} platser kvar` : `Fullt (${w.capacity} platser)`,
     full: left === 0,
-    deadline: w.deadline ? swedishDay(w.deadline) : '',
+    deadline: w.deadline ? swedishDate(w.deadline) : '',
     organiser: w.organiser.name,
     description: w.description ?? '',
     closed,

@@ -1,11 +1,11 @@
 import type { Logger } from '../logger';
 import type { Messenger } from '../teams/messenger';
-import { stockholmDay, swedishWhen } from './workshop-rules';
+import { stockholmDay, swedishWhen } from '../stockholm';
 import type { WorkshopStore } from './workshop-store';
 
 /** The day before a workshop each registered person gets a personal reminder, claimed first so it goes once. */
 export async function sendWorkshopReminders(workshops: WorkshopStore, messenger: Messenger, logger: Logger, now = new Date()): Promise<number> {
-  const tomorrow = stockholmDay(new Date(now.getTime() + 86_400_000));
+  const tomorrow = stockholmDay(now, 1);
   let sent = 0;
   for (const { workshop, person } of await workshops.dueForReminder(tomorrow)) {
     if (!(await workshops.claimReminder(workshop.id, person.aadObjectId))) continue;

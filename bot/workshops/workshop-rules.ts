@@ -1,6 +1,7 @@
+import { stockholmDay, ZONE } from '../stockholm';
+
 /** Workshops as plain data, and the rules about dates, seats and closing. No I/O here. */
 
-export const ZONE = 'Europe/Stockholm';
 export type Mode = 'plats' | 'digitalt';
 export const MODE_LABEL: Record<Mode, string> = { plats: 'På plats', digitalt: 'Digitalt' };
 
@@ -46,14 +47,6 @@ function offsetMs(at: Date): number {
   return local - Math.floor(at.getTime() / 1000) * 1000;
 }
 
-export const stockholmDay = (at: Date) => at.toLocaleDateString('sv-SE', { timeZone: ZONE });
-
-/** "tisdag 1 december 2026 kl. 09:00" */
-export function swedishWhen(at: Date): string {
-  const day = at.toLocaleDateString('sv-SE', { timeZone: ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  const time = at.toLocaleTimeString('sv-SE', { timeZone: ZONE, hour: '2-digit', minute: '2-digit' });
-  return `${day} kl. ${time}`;
-}
 
 /** Why registration is closed, or undefined while it is open. */
 export function closedReason(w: Pick<Workshop, 'startsAt' | 'deadline'>, now: Date): string | undefined {

@@ -7,7 +7,8 @@ import type { CardActionResult, CardActionTurn } from '../teams/card-actions';
 import type { Messenger } from '../teams/messenger';
 import { attendeesCard, workshopCard, workshopForm, workshopMessage, WORKSHOP_VERB } from './workshop-cards';
 import { csvPath, icsPath } from './workshop-exports';
-import { closedReason, readWorkshopForm, swedishWhen, type Mode, type Workshop } from './workshop-rules';
+import { closedReason, readWorkshopForm, type Mode, type Workshop } from './workshop-rules';
+import { swedishWhen } from '../stockholm';
 import type { WorkshopStore } from './workshop-store';
 
 export interface WorkshopsDependencies {
