@@ -1,6 +1,6 @@
 import { FakeConnector, cardOf, readable, type SentActivity } from '../helpers/connector';
 import { cardAction, message, person, type Person } from '../helpers/activities';
-import { startTestBot, type TestBot } from '../helpers/bot';
+import { startBotAndConnector, startTestBot, stopBotAndConnector, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
 import { actions, cardText, inputs } from '../helpers/cards';
 import { sleep, until } from '../helpers/wait';
@@ -15,14 +15,8 @@ let connector: FakeConnector;
 let bot: TestBot;
 let n = 0;
 
-beforeAll(async () => {
-  connector = await FakeConnector.start();
-  bot = await startTestBot();
-});
-afterAll(async () => {
-  await bot.stop();
-  await connector.close();
-});
+beforeAll(async () => ({ bot, connector } = await startBotAndConnector()));
+afterAll(() => stopBotAndConnector({ bot, connector }));
 
 const tomorrow = () => new Date(Date.now() + 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
 

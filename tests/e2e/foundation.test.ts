@@ -1,6 +1,6 @@
 import { FakeConnector, cardOf, readable } from '../helpers/connector';
 import { installationUpdate, membersAdded, message } from '../helpers/activities';
-import { postJson, startTestBot, type TestBot } from '../helpers/bot';
+import { postJson, startBotAndConnector, startTestBot, stopBotAndConnector, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
 
 let connector: FakeConnector;
@@ -8,14 +8,8 @@ let bot: TestBot;
 let n = 0;
 const conv = () => `conv-${++n}`;
 
-beforeAll(async () => {
-  connector = await FakeConnector.start();
-  bot = await startTestBot();
-});
-afterAll(async () => {
-  await bot.stop();
-  await connector.close();
-});
+beforeAll(async () => ({ bot, connector } = await startBotAndConnector()));
+afterAll(() => stopBotAndConnector({ bot, connector }));
 
 const serviceUrl = () => connector.url;
 

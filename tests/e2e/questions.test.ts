@@ -1,20 +1,14 @@
 import { FakeConnector, cardOf, readable, type SentActivity } from '../helpers/connector';
 import { message, type ConversationType } from '../helpers/activities';
-import { startTestBot, type TestBot } from '../helpers/bot';
+import { startBotAndConnector, stopBotAndConnector, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
 
 let connector: FakeConnector;
 let bot: TestBot;
 let n = 0;
 
-beforeAll(async () => {
-  connector = await FakeConnector.start();
-  bot = await startTestBot();
-});
-afterAll(async () => {
-  await bot.stop();
-  await connector.close();
-});
+beforeAll(async () => ({ bot, connector } = await startBotAndConnector()));
+afterAll(() => stopBotAndConnector({ bot, connector }));
 
 /** Sends `text` as a person would and returns the bot's one reply, after checking its card renders. */
 async function ask(text: string, options: { conversationType?: ConversationType; mention?: boolean } = {}): Promise<SentActivity> {

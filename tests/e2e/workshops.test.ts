@@ -1,6 +1,6 @@
 import { FakeConnector, cardOf, readable } from '../helpers/connector';
 import { cardAction, message, person, type Person } from '../helpers/activities';
-import { startTestBot, tempDir, type TestBot } from '../helpers/bot';
+import { startBotAndConnector, startTestBot, stopBotAndConnector, tempDir, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
 import { actions, cardText, inputs } from '../helpers/cards';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
@@ -12,14 +12,8 @@ let bot: TestBot;
 let clock = Date.now();
 let n = 0;
 
-beforeAll(async () => {
-  connector = await FakeConnector.start();
-  bot = await startTestBot({}, { now: () => new Date(clock) });
-});
-afterAll(async () => {
-  await bot.stop();
-  await connector.close();
-});
+beforeAll(async () => ({ bot, connector } = await startBotAndConnector({}, { now: () => new Date(clock) })));
+afterAll(() => stopBotAndConnector({ bot, connector }));
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });

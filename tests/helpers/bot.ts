@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
+import { FakeConnector } from './connector';
 import { startService, type RunningService, type ServiceOptions } from '../../bot/service';
 
 export interface TestBot {
@@ -47,4 +48,15 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     /* not JSON: keep the text */
   }
   return { status: res.status, body: parsed };
+}
+
+/** The stand-in Bot Connector and a bot replying to it: what most end-to-end files start with. */
+export async function startBotAndConnector(env: Record<string, string | undefined> = {}, options: ServiceOptions = {}) {
+  const connector = await FakeConnector.start();
+  return { connector, bot: await startTestBot(env, options) };
+}
+
+export async function stopBotAndConnector({ bot, connector }: { bot?: TestBot; connector?: FakeConnector }) {
+  await bot?.stop();
+  await connector?.close();
 }
