@@ -1,7 +1,8 @@
 import type { Entry, KnowledgeBase } from './knowledge-base';
-import { fold, stem, type lunr } from './lunr-sv';
+import { fold, stem } from './lunr-sv';
+import type { Hits, PassageIndex } from './passage-index';
 import { isStopWord, tokenize } from './swedish';
-import { analyzeQuestion, coverage, phrasesOf, runQuery, Vocabulary, type Abbreviations, type QueryWord } from './query';
+import { analyzeQuestion, phrasesOf, queryClauses, type Abbreviations, type QueryWord } from './query';
 import { parsePassageRef } from './search-index';
 
 /** An entry as a candidate answer: its best passage, how well it scored and how much of the question it covers. */
@@ -33,25 +34,30 @@ const MAX_CANDIDATES = 40;
 const NAME_WEIGHT = 0.6;
 
 export class QuestionAnswerer {
-  private readonly vocabulary: Vocabulary;
   /** Each entry's title and synonyms as stem sequences: a question that names an entry is about it. */
-  private readonly names: Array<{ entry: Entry; stems: string[] }>;
+  private readonly namesOf: string[][][];
   private readonly abbreviations: Abbreviations;
   /** Each entry's title as stems, to see when a question names several entries' titles alike. */
   private readonly titleStems: Map<Entry, Set<string>>;
 
+  /** Each passage's entry, and each entry's passages, by their numbers in the index. */
+  private readonly entryOfDoc: Int32Array;
+  private readonly docsOfEntry: number[][];
+  private readonly namingFields: number;
+
   constructor(
     readonly kb: KnowledgeBase,
-    private readonly index: lunr.Index,
+    private readonly index: PassageIndex,
   ) {
-    this.vocabulary = new Vocabulary(index);
-    this.names = kb.entries.flatMap((entry) =>
-      [entry.title, ...entry.synonyms]
-        .map((name) => tokenize(name).filter((w) => !isStopWord(w)).map((w) => stem(fold(w))))
-        .filter((stems) => stems.length > 0)
-        .map((stems) => ({ entry, stems })),
+    const entryNumber = new Map(kb.entries.map((e, i) => [e.id, i]));
+    this.entryOfDoc = Int32Array.from(index.refs, (ref) => entryNumber.get(parsePassageRef(ref).entryId) ?? -1);
+    this.docsOfEntry = kb.entries.map(() => []);
+    this.entryOfDoc.forEach((entry, doc) => entry >= 0 && this.docsOfEntry[entry].push(doc));
+    this.namingFields = index.fieldMask(NAMING_FIELDS);
+    this.namesOf = kb.entries.map((entry) =>
+      [entry.title, ...entry.synonyms].map((name) => tokenize(name).filter((w) => !isStopWord(w)).map((w) => stem(fold(w)))).filter((stems) => stems.length > 0),
     );
-    this.abbreviations = abbreviationsOf(kb, this.vocabulary);
+    this.abbreviations = abbreviationsOf(kb, index);
     this.titleStems = new Map(kb.entries.map((e) => [e, new Set(tokenize(e.title).filter((w) => !isStopWord(w)).map((w) => stem(fold(w))))]));
   }
 
@@ -66,47 +72,93 @@ export class QuestionAnswerer {
     return others.filter((c) => holdsAll(c.entry));
   }
 
-  /** For each entry the question names, the length in words of the longest name it uses. */
-  private namedIn(words: QueryWord[]): Map<Entry, number> {
-    const forms = words.map((w) => new Set([stem(fold(w.word)), ...w.groups.flat()]));
-    const named = new Map<Entry, number>();
-    for (const { entry, stems } of this.names) {
-      for (let start = 0; start + stems.length <= forms.length; start++) {
-        if (stems.every((s, k) => forms[start + k].has(s))) {
-          named.set(entry, Math.max(named.get(entry) ?? 0, stems.length));
-          break;
-        }
+  /** The length in words of the longest of the entry's names that the question uses, 0 if none. */
+  private nameUsed(entry: number, forms: Array<Set<string>>): number {
+    let longest = 0;
+    for (const stems of this.namesOf[entry]) {
+      for (let start = 0; stems.length > longest && start + stems.length <= forms.length; start++) {
+        if (stems.every((s, k) => forms[start + k].has(s))) longest = stems.length;
       }
     }
-    return named;
+    return longest;
   }
 
   /** Entries ranked for the question, best first; `typ` limits them to one kind (for `begrepp <ord>`). */
   rank(question: string, typ?: Entry['typ']): { words: QueryWord[]; candidates: Candidate[] } {
-    const words = analyzeQuestion(this.vocabulary, question, this.abbreviations);
-    const results = runQuery(this.index, words, phrasesOf(this.vocabulary, words));
-    // Results come best first; only the best entries are worth the closer look below.
-    const byEntry = new Map<string, { entry: Entry; matched: lunr.Index.Result[] }>();
-    for (const r of results) {
-      const { entryId } = parsePassageRef(r.ref);
-      const entry = this.kb.byId.get(entryId);
-      if (!entry || (typ && entry.typ !== typ)) continue;
-      const seen = byEntry.get(entryId);
-      if (seen) seen.matched.push(r);
-      else if (byEntry.size < MAX_CANDIDATES) byEntry.set(entryId, { entry, matched: [r] });
-    }
-    const named = this.namedIn(words);
-    const candidates = [...byEntry.values()].map(({ entry, matched }) => {
-      const covered = entryCoverage(words, matched);
-      const best = { entry, passage: choosePassage(words, matched), score: matched[0].score };
-      const second = matched[1]?.score ?? 0;
+    const words = analyzeQuestion(this.index, question, this.abbreviations);
+    const hits = this.index.search(queryClauses(words, phrasesOf(this.index, words)));
+    // Each word of the question as every form it may take in a name.
+    const forms = words.map((w) => new Set([stem(fold(w.word)), ...w.groups.flat()]));
+    const candidates = this.bestEntries(hits, typ).map((number) => {
+      const entry = this.kb.entries[number];
+      const matched = this.docsOfEntry[number]
+        .filter((doc) => hits.scores[doc] > 0)
+        .sort((a, b) => hits.scores[b] - hits.scores[a]);
+      const fields = matched.map((doc) => this.fieldsMatched(words, doc));
+      const covered = coverageOf(words, fields);
+      const score = hits.scores[matched[0]] + SECOND_PASSAGE_WEIGHT * (hits.scores[matched[1]] ?? 0);
       // Words common to the whole knowledge base weigh little in BM25, so naming an entry, and
       // covering more of the question, must count on top of it; a longer name is more specific.
-      const nameFactor = 1 + NAME_WEIGHT * (named.get(best.entry) ?? 0) ** 2;
-      return { ...best, score: (best.score + SECOND_PASSAGE_WEIGHT * second) * nameFactor * covered * covered, coverage: covered };
+      const nameFactor = 1 + NAME_WEIGHT * this.nameUsed(number, forms) ** 2;
+      return { entry, passage: this.choosePassage(matched, fields), score: score * nameFactor * covered * covered, coverage: covered };
     });
     candidates.sort((a, b) => b.score - a.score);
     return { words, candidates };
+  }
+
+  /**
+   * The entries with the best-scoring passages, best first, at most MAX_CANDIDATES: only they are
+   * worth the closer look. On equal scores the entry met first stays ahead.
+   */
+  private bestEntries(hits: Hits, typ?: Entry['typ']): number[] {
+    const best = new Float64Array(this.kb.entries.length);
+    const met: number[] = [];
+    const { docs, scores } = hits;
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i];
+      const entry = this.entryOfDoc[doc];
+      const score = scores[doc];
+      if (entry < 0 || score <= 0 || (typ && this.kb.entries[entry].typ !== typ)) continue;
+      if (best[entry] === 0) met.push(entry);
+      if (score > best[entry]) best[entry] = score;
+    }
+    const top: number[] = [];
+    for (const entry of met) {
+      if (top.length === MAX_CANDIDATES && best[entry] <= best[top[top.length - 1]]) continue;
+      let at = top.length;
+      while (at > 0 && best[top[at - 1]] < best[entry]) at--;
+      top.splice(at, 0, entry);
+      if (top.length > MAX_CANDIDATES) top.pop();
+    }
+    return top;
+  }
+
+  /** For each word of the question and each of its groups, the fields of passage `doc` that hold one of the group's terms. */
+  private fieldsMatched(words: QueryWord[], doc: number): number[][] {
+    return words.map((w) => w.groups.map((group) => group.reduce((mask, term) => mask | this.index.fieldsHolding(doc, term), 0)));
+  }
+
+  /**
+   * The passage to show: the one whose own text (not the entry's title or synonyms, which every
+   * passage carries) matches most of the question; the lead passage when none does, as for
+   * "Vad är X?", where the question only names the entry. `matched` comes best score first, so on
+   * equal hits the rarer words win.
+   */
+  private choosePassage(matched: number[], fields: number[][][]): number {
+    let best = 0;
+    let bestHits = 0;
+    matched.forEach((doc, k) => {
+      // A word that names the entry is in every passage's title or synonyms: it says nothing about which passage.
+      const hits = fields[k].filter((groups) => {
+        const mask = groups.reduce((all, m) => all | m, 0);
+        return mask !== 0 && (mask & this.namingFields) === 0;
+      }).length;
+      if (hits > bestHits) {
+        best = parsePassageRef(this.index.refs[doc]).passage;
+        bestHits = hits;
+      }
+    });
+    return best;
   }
 
   answer(question: string, typ?: Entry['typ']): Answer {
@@ -125,7 +177,7 @@ export class QuestionAnswerer {
  * Synonyms written as abbreviations (one word, capitals, at most five characters: TVV, RUS, AP1)
  * mapped to the stems of their entry's title, where the index knows them.
  */
-function abbreviationsOf(kb: KnowledgeBase, vocabulary: Vocabulary): Abbreviations {
+function abbreviationsOf(kb: KnowledgeBase, vocabulary: PassageIndex): Abbreviations {
   const map: Abbreviations = new Map();
   for (const entry of kb.entries) {
     const meaning = tokenize(entry.title)
@@ -143,38 +195,16 @@ function abbreviationsOf(kb: KnowledgeBase, vocabulary: Vocabulary): Abbreviatio
 
 const NAMING_FIELDS = new Set(['title', 'synonyms', 'phrases', 'questions']);
 
-/**
- * The passage to show: the one whose own text (not the entry's title or synonyms, which every
- * passage carries) matches most of the question; the lead passage when none does, as for
- * "Vad är X?", where the question only names the entry.
- */
-function choosePassage(words: QueryWord[], matched: lunr.Index.Result[]): number {
-  let best = 0;
-  let bestHits = 0;
-  // `matched` comes best score first, so on equal hits the rarer words win.
-  for (const result of matched) {
-    const metadata = result.matchData.metadata as Record<string, Record<string, unknown>>;
-    const fieldsOf = (w: QueryWord) => w.groups.flat().flatMap((t) => Object.keys(metadata[t] ?? {}));
-    // A word that names the entry is in every passage's title or synonyms: it says nothing about which passage.
-    const hits = words.filter((w) => {
-      const fields = fieldsOf(w);
-      return fields.length > 0 && !fields.some((f) => NAMING_FIELDS.has(f));
-    }).length;
-    const passage = parsePassageRef(result.ref).passage;
-    if (hits > bestHits) {
-      best = passage;
-      bestHits = hits;
-    }
-  }
-  return best;
-}
-
 function requiredCoverage(words: QueryWord[]): number {
   return words.some((w) => !w.kind) ? MIN_COVERAGE_WITH_UNKNOWN_WORD : MIN_COVERAGE;
 }
 
-/** Coverage over all the entry's matching passages: a question's words may be spread over them. */
-function entryCoverage(words: QueryWord[], matched: lunr.Index.Result[]): number {
-  const merged = { matchData: { metadata: Object.assign({}, ...matched.map((m) => m.matchData.metadata)) } } as lunr.Index.Result;
-  return coverage(words, merged);
+/**
+ * The share of the question's words that the entry's matching passages cover, together: a word
+ * counts when each of its groups (each part of a compound) is in some passage.
+ */
+function coverageOf(words: QueryWord[], fieldsByPassage: number[][][]): number {
+  if (words.length === 0) return 0;
+  const covered = words.filter((w, i) => w.groups.length > 0 && w.groups.every((_, g) => fieldsByPassage.some((passage) => passage[i][g] !== 0)));
+  return covered.length / words.length;
 }

@@ -1,4 +1,5 @@
-import { fold, lunr, stem } from './lunr-sv';
+import { fold, stem } from './lunr-sv';
+import type { Clause, PassageIndex } from './passage-index';
 import { isStopWord, tokenize } from './swedish';
 
 /** How a word of the question was found in the index. */
@@ -19,37 +20,8 @@ const MIN_PART = 3;
 const MAX_WORD = 40;
 const MAX_WORDS = 40;
 
-// Part of lunr's runtime API that its type definitions leave out.
-const TokenSet = lunr.TokenSet as unknown as {
-  fromFuzzyString(term: string, editDistance: number): lunr.TokenSet;
-  fromString(term: string): lunr.TokenSet;
-};
-
-/** The index vocabulary as our query builder needs it. */
-export class Vocabulary {
-  private readonly terms: Set<string>;
-  constructor(private readonly index: lunr.Index) {
-    this.terms = new Set(Object.keys((index as unknown as { invertedIndex: object }).invertedIndex));
-  }
-
-  has(term: string): boolean {
-    return this.terms.has(term);
-  }
-
-  /** Index terms one edit away from `term` (a typo), at most `limit`. */
-  near(term: string, limit = 6): string[] {
-    return this.tokenSet.intersect(TokenSet.fromFuzzyString(term, 1)).toArray().slice(0, limit);
-  }
-
-  /** Index terms that start with `prefix`, at most `limit`. */
-  startingWith(prefix: string, limit = 8): string[] {
-    return this.tokenSet.intersect(TokenSet.fromString(`${prefix}*`)).toArray().slice(0, limit);
-  }
-
-  private get tokenSet(): lunr.TokenSet {
-    return (this.index as unknown as { tokenSet: lunr.TokenSet }).tokenSet;
-  }
-}
+/** What the query builder needs to know of the index's vocabulary. */
+export type Vocabulary = Pick<PassageIndex, 'has' | 'near' | 'startingWith'>;
 
 /** The stem of a word if the index knows it: as is, or without a Swedish linking s. */
 function knownStem(vocab: Vocabulary, folded: string): string | undefined {
@@ -150,24 +122,15 @@ export function phrasesOf(vocab: Vocabulary, words: QueryWord[]): string[] {
 
 const PHRASE_BOOST = 12;
 
-/** Runs the analysed question: every known term optional, boosted by how surely it stands for the word. */
-export function runQuery(index: lunr.Index, words: QueryWord[], phrases: string[] = []): lunr.Index.Result[] {
-  const known = words.filter((w) => w.kind);
-  if (known.length === 0) return [];
-  return index.query((q) => {
-    for (const w of known) {
-      for (const group of w.groups) {
-        for (const term of group) q.term(term, { usePipeline: false, boost: BOOST[w.kind!] / group.length });
-      }
+/** The analysed question as clauses: every known term optional, boosted by how surely it stands for the word. */
+export function queryClauses(words: QueryWord[], phrases: string[] = []): Clause[] {
+  const clauses: Clause[] = [];
+  for (const w of words) {
+    if (!w.kind) continue;
+    for (const group of w.groups) {
+      for (const term of group) clauses.push({ term, boost: BOOST[w.kind] / group.length });
     }
-    for (const phrase of phrases) q.term(phrase, { usePipeline: false, boost: PHRASE_BOOST, fields: ['phrases'] });
-  });
-}
-
-/** The share of the question's words that a result matched (a compound counts when all its parts do). */
-export function coverage(words: QueryWord[], result: lunr.Index.Result): number {
-  if (words.length === 0) return 0;
-  const matched = new Set(Object.keys(result.matchData.metadata));
-  const covered = words.filter((w) => w.groups.length > 0 && w.groups.every((g) => g.some((t) => matched.has(t))));
-  return covered.length / words.length;
+  }
+  for (const phrase of phrases) clauses.push({ term: phrase, boost: PHRASE_BOOST, fields: ['phrases'] });
+  return clauses;
 }

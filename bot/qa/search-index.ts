@@ -2,11 +2,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KnowledgeBase } from './knowledge-base';
 import { fold, INDEX_PIPELINE, lunr, stem } from './lunr-sv';
+import { PassageIndex, type PostingArrays } from './passage-index';
 import { isStopWord, tokenize } from './swedish';
 import { projectRoot } from '../paths';
 
 /** Where `npm run build` saves the index; start loads it when the knowledge files are unchanged. */
-export const SAVED_INDEX = path.join(projectRoot, 'dist', 'knowledge-index.json');
+export const SAVED_INDEX = path.join(projectRoot, 'dist', 'knowledge-index.bin');
 
 /** Field boosts: a word in the title or among the synonyms says more than one in the text. */
 const FIELDS = { title: 10, synonyms: 8, phrases: 1, heading: 4, questions: 3, text: 1, tails: 0.5 } as const;
@@ -51,7 +52,7 @@ export function compoundTails(text: string, simpleStems: Set<string>): string {
 }
 
 /** One document per passage, each carrying its entry's title and synonyms so that either can lead to it. */
-export function buildIndex(kb: KnowledgeBase): lunr.Index {
+export function buildLunrIndex(kb: KnowledgeBase): lunr.Index {
   const simpleStems = new Set(
     kb.entries.flatMap((e) => e.passages.flatMap((p) => tokenize(`${e.title} ${p.text}`).map((w) => stem(fold(w))))),
   );
@@ -79,28 +80,57 @@ export function buildIndex(kb: KnowledgeBase): lunr.Index {
   });
 }
 
-/** Raise when the way the index is built changes, so that an index saved by older code is rebuilt. */
-const INDEX_FORMAT = 1;
-
-export function saveIndex(index: lunr.Index, contentHash: string, file = SAVED_INDEX): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ format: INDEX_FORMAT, contentHash, index }));
+/** Lunr indexes the knowledge base; the compiled form answers the questions. */
+export function buildIndex(kb: KnowledgeBase): PassageIndex {
+  return PassageIndex.fromLunr(buildLunrIndex(kb));
 }
 
-/** The saved index if it was built from exactly these knowledge files, else undefined. */
-export function loadSavedIndex(contentHash: string, file = SAVED_INDEX): lunr.Index | undefined {
+/** Raise when the way the index is built or saved changes, so that an index saved by older code is rebuilt. */
+const INDEX_FORMAT = 2;
+const MAGIC = 'PBIX';
+/** The posting arrays in the order they are saved; every one holds 4-byte numbers. */
+const ARRAYS = ['starts', 'docs', 'weights', 'termStarts', 'termsOf'] as const;
+
+/**
+ * Saved as a small JSON header (format, content hash, fields, passages, terms) and the posting
+ * arrays as raw bytes: loading is a file read, not the parse of a large JSON document.
+ */
+export function saveIndex(index: PassageIndex, contentHash: string, file = SAVED_INDEX): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const arrays = index.arrays();
+  const sizes = ARRAYS.map((name) => arrays[name].length);
+  const header = Buffer.from(JSON.stringify({ format: INDEX_FORMAT, contentHash, fields: index.fields, refs: index.refs, terms: index.terms, sizes }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  const bytes = ARRAYS.map((name) => Buffer.from(arrays[name].buffer, arrays[name].byteOffset, arrays[name].byteLength));
+  writeFileSync(file, Buffer.concat([Buffer.from(MAGIC), length, header, ...bytes]));
+}
+
+/** The saved index if it was built from exactly these knowledge files by this code, else undefined. */
+export function loadSavedIndex(contentHash: string, file = SAVED_INDEX): PassageIndex | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const saved = JSON.parse(readFileSync(file, 'utf8'));
-    if (saved.format !== INDEX_FORMAT || saved.contentHash !== contentHash) return undefined;
-    return lunr.Index.load(saved.index);
+    const buffer = readFileSync(file);
+    if (buffer.toString('latin1', 0, 4) !== MAGIC) return undefined;
+    let at = 8 + buffer.readUInt32LE(4);
+    const header = JSON.parse(buffer.toString('utf8', 8, at));
+    if (header.format !== INDEX_FORMAT || header.contentHash !== contentHash) return undefined;
+    const arrays = Object.fromEntries(
+      ARRAYS.map((name, i) => {
+        const bytes = buffer.subarray(at, (at += header.sizes[i] * 4));
+        // A copy, so that the array is aligned whatever the buffer's offset.
+        const aligned = new Uint8Array(bytes).buffer;
+        return [name, name === 'weights' ? new Float32Array(aligned) : new Uint32Array(aligned)];
+      }),
+    ) as unknown as PostingArrays;
+    return new PassageIndex(header.fields, header.refs, header.terms, arrays);
   } catch {
     return undefined; // a damaged file is rebuilt, never fatal
   }
 }
 
 /** The saved index when it is current, else a fresh one: the bot never answers from stale knowledge. */
-export function indexFor(kb: KnowledgeBase, file = SAVED_INDEX): { index: lunr.Index; loaded: boolean } {
+export function indexFor(kb: KnowledgeBase, file = SAVED_INDEX): { index: PassageIndex; loaded: boolean } {
   const saved = loadSavedIndex(kb.contentHash, file);
   return saved ? { index: saved, loaded: true } : { index: buildIndex(kb), loaded: false };
 }

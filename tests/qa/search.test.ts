@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { QuestionAnswerer } from '../../bot/qa/answerer';
 import { loadKnowledgeBase } from '../../bot/qa/knowledge-base';
-import { analyzeQuestion, splitCompound, Vocabulary } from '../../bot/qa/query';
-import { buildIndex } from '../../bot/qa/search-index';
+import { analyzeQuestion, phrasesOf, queryClauses, splitCompound } from '../../bot/qa/query';
+import { buildIndex, buildLunrIndex } from '../../bot/qa/search-index';
+import questionSet from './questions.json';
 import { tokenize } from '../../bot/qa/swedish';
 
 const kb = loadKnowledgeBase();
 const index = buildIndex(kb);
-const vocabulary = new Vocabulary(index);
+const vocabulary = index;
 const answerer = new QuestionAnswerer(kb, index);
 const topEntry = (q: string) => {
   const a = answerer.answer(q);
@@ -67,5 +68,32 @@ describe('reading a question', () => {
     for (const text of ['', '   ', '🙂🎉', ':^~*+-', '${1+1}', '<script>alert(1)</script>', 'x'.repeat(10_000), 'title:foo^3 bar~1 +baz -qux*']) {
       expect(() => answerer.answer(text)).not.toThrow();
     }
+  });
+});
+
+describe('the compiled index', () => {
+  const lunrIndex = buildLunrIndex(kb);
+
+  test("scores every question's passages exactly as lunr's own query does", () => {
+    for (const { q } of questionSet as Array<{ q: string }>) {
+      const words = analyzeQuestion(index, q);
+      const clauses = queryClauses(words, phrasesOf(index, words));
+      // Without clauses lunr returns every passage (an empty query is all negations); the compiled index, none.
+      if (clauses.length === 0) continue;
+      const expected = lunrIndex.query((query) => {
+        for (const c of clauses) query.term(c.term, { usePipeline: false, boost: c.boost, ...(c.fields && { fields: [...c.fields] }) });
+      });
+      const hits = index.search(clauses);
+      const got = [...hits.docs].map((doc) => ({ ref: index.refs[doc], score: hits.scores[doc] }));
+      expect(got.map((h) => h.ref).sort()).toEqual(expected.map((r) => r.ref).sort());
+      const score = new Map(got.map((h) => [h.ref, h.score]));
+      for (const r of expected) expect(score.get(r.ref)).toBeCloseTo(r.score, 4);
+    }
+  });
+
+  test('finds terms by prefix and by one typo', () => {
+    expect(index.startingWith('lanspartner')).toContain('lanspartnerskap');
+    expect(index.near('lanspartnerskp')).toContain('lanspartnerskap');
+    expect(index.startingWith('zzz')).toEqual([]);
   });
 });
