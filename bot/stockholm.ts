@@ -1,10 +1,42 @@
 /** Dates as people in Sweden read them: every feature's days and times are Stockholm's. */
 
 export const ZONE = 'Europe/Stockholm';
-const DAY_MS = 86_400_000;
 
-/** The calendar day in Stockholm `plusDays` after `at`, as YYYY-MM-DD. */
-export const stockholmDay = (at: Date, plusDays = 0) => new Date(at.getTime() + plusDays * DAY_MS).toLocaleDateString('sv-SE', { timeZone: ZONE });
+/** A YYYY-MM-DD that names a real day (not 2026-02-30, which Date.parse would take for 2 March). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return day.getUTCFullYear() === +m[1] && day.getUTCMonth() === +m[2] - 1 && day.getUTCDate() === +m[3];
+}
+
+/** The day `days` calendar days after a YYYY-MM-DD day: counted in days, so a 23- or 25-hour day changes nothing. */
+export function addDays(isoDate: string, days: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The calendar day in Stockholm `plusDays` days after the day of `at`, as YYYY-MM-DD. */
+export const stockholmDay = (at: Date, plusDays = 0) => addDays(at.toLocaleDateString('sv-SE', { timeZone: ZONE }), plusDays);
+
+/** The UTC instant of a wall-clock date and time in Stockholm (summer or winter time alike). */
+export function stockholmToUtc(date: string, time: string): Date {
+  const naive = new Date(`${date}T${time}:00Z`);
+  // The offset at that instant, read back from the zone; twice, so a change of offset in between is caught.
+  let guess = naive.getTime();
+  for (let i = 0; i < 2; i++) guess = naive.getTime() - offsetMs(new Date(guess));
+  return new Date(guess);
+}
+
+function offsetMs(at: Date): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const local = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return local - Math.floor(at.getTime() / 1000) * 1000;
+}
 
 /** The hour of the day in Stockholm (0–23). */
 export const stockholmHour = (at: Date) => Number(at.toLocaleTimeString('sv-SE', { timeZone: ZONE, hour: '2-digit', hourCycle: 'h23' }));

@@ -1,5 +1,7 @@
 /** Viljeriktning drafts as plain data, and the rules that decide them. No I/O here. */
 
+import { isCalendarDate } from '../stockholm';
+
 export type Rule = 'all' | 'first';
 export type DraftStatus = 'pending' | 'approved' | 'rejected' | 'changes_requested';
 export type Decision = 'approve' | 'reject' | 'request_changes';
@@ -102,7 +104,7 @@ export function readDraftForm(data: Record<string, unknown>, today: string): { f
   if (approvers.length === 0) problems.push('Välj minst en godkännare.');
   else if (approvers.length > MAX_APPROVERS || approvers.some((a) => !/^[\w-]{1,64}$/.test(a))) problems.push('Godkännarna kunde inte läsas; välj dem igen.');
   if (rule !== 'all' && rule !== 'first') problems.push('Välj hur utkastet avgörs.');
-  if (dueDate && (!/^\d{4}-\d{2}-\d{2}$/.test(dueDate) || Number.isNaN(Date.parse(dueDate)))) problems.push('Sista dag för beslut ska vara ett datum.');
+  if (dueDate && !isCalendarDate(dueDate)) problems.push('Sista dag för beslut ska vara ett datum.');
   else if (dueDate && dueDate < today) problems.push('Sista dag för beslut har redan passerat.');
 
   if (problems.length) return { problems };

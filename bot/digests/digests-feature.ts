@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { renderCard } from '../../cards/render';
 import type { Features } from '../app';
-import { stockholmDay } from '../stockholm';
+import { isCalendarDate, stockholmDay } from '../stockholm';
 import { formIdOf } from '../teams/card-input';
 import type { CardActionResult } from '../teams/card-actions';
 import type { Turn } from '../teams/turn';
@@ -39,7 +39,7 @@ export function digestsFeature({ store, deadlines, now }: DigestsDependencies): 
     const description = typeof action.data.description === 'string' ? action.data.description.trim().slice(0, 1000) || undefined : undefined;
     const problems: string[] = [];
     if (!title || title.length > 200) problems.push('Skriv en titel (högst 200 tecken).');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) problems.push('Välj ett datum.');
+    if (!isCalendarDate(date)) problems.push('Välj ett datum.');
     else if (date < today(now())) problems.push('Datumet har redan passerat.');
     if (!action.actor.aadObjectId) problems.push('Teams skickade inte vem du är.');
     if (problems.length) return { card: deadlineForm(formId, now(), action.data, problems) };

@@ -1,4 +1,4 @@
-import { stockholmDay, ZONE } from '../stockholm';
+import { isCalendarDate, stockholmDay, stockholmToUtc } from '../stockholm';
 
 /** Workshops as plain data, and the rules about dates, seats and closing. No I/O here. */
 
@@ -28,26 +28,6 @@ export interface Registration {
   seq: number;
 }
 
-/** The UTC instant of a wall-clock date and time in Stockholm (summer or winter time alike). */
-export function stockholmToUtc(date: string, time: string): Date {
-  const naive = new Date(`${date}T${time}:00Z`);
-  // The offset at that instant, read back from the zone; twice, so a change of offset in between is caught.
-  let guess = naive.getTime();
-  for (let i = 0; i < 2; i++) guess = naive.getTime() - offsetMs(new Date(guess));
-  return new Date(guess);
-}
-
-function offsetMs(at: Date): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const local = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
-  return local - Math.floor(at.getTime() / 1000) * 1000;
-}
-
-
 /** Why registration is closed, or undefined while it is open. */
 export function closedReason(w: Pick<Workshop, 'startsAt' | 'deadline'>, now: Date): string | undefined {
   if (now >= w.startsAt) return 'Workshoppen har ägt rum; anmälan är stängd.';
@@ -76,7 +56,7 @@ export function readWorkshopForm(data: Record<string, unknown>, now: Date): { fo
   const capacity = /^\d{1,6}$/.test(capacityText) ? Number(capacityText) : NaN;
   const description = text(data.description) || undefined;
   const deadline = text(data.deadline) || undefined;
-  const isDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d));
+  const isDate = isCalendarDate;
 
   if (!title) problems.push('Skriv en titel.');
   else if (title.length > 200) problems.push('Titeln får vara högst 200 tecken.');
