@@ -1,5 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Database } from './database';
+import { homeConversationId } from '../teams/turn';
 
 const MAX_REMEMBERED = 10_000;
 
@@ -10,9 +11,15 @@ export class ConversationStore {
 
   constructor(private readonly db: Database) {}
 
+  /**
+   * Remembers how to reach the conversation. For a thread in a channel, also the channel itself,
+   * so that a proactive message there (a digest) starts a new post instead of burying itself in an old thread.
+   */
   async saveReference(reference: Partial<ConversationReference>): Promise<void> {
     const id = reference.conversation?.id;
     if (!id) return;
+    const home = homeConversationId(id);
+    if (home !== id) await this.saveReference({ ...reference, conversation: { ...reference.conversation!, id: home } });
     // The activity id differs every turn and proactive messages do not need it.
     const { activityId: _activityId, ...lasting } = reference;
     const json = JSON.stringify(lasting);

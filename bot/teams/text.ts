@@ -1,12 +1,16 @@
+const MENTION = /<at[^>]*>(.*?)<\/at>/gis;
+const LEADING_OR_TRAILING_MENTIONS = /^(\s*<at[^>]*>.*?<\/at>)+|(<at[^>]*>.*?<\/at>\s*)+$/gis;
+
 /**
  * Mention markup left in a message: teams-ai removes the bot's own mention, but only the first,
  * and a mention of the bot by another display name stays. A leading or trailing mention is
- * never part of what the person asks.
+ * never part of what the person asks; one inside a sentence ("vad gör <at>Anna</at>?") is a name.
  */
 export function stripMentions(text: string): string {
   return text
-    .replace(/<at[^>]*>.*?<\/at>/gis, ' ')
     .replace(/&nbsp;|\u00a0/g, ' ')
+    .replace(LEADING_OR_TRAILING_MENTIONS, ' ')
+    .replace(MENTION, '$1')
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -30,12 +30,18 @@ export interface Turn {
   readonly text: string;
   /** The message folded for command matching: lower case, å/ä/ö as a/o, no punctuation. */
   readonly command: string;
+  /** The conversation as Teams names it; in a channel, the thread the message is in. */
   readonly conversationId: string;
+  /** Where the conversation's own things belong (subscriptions, lists): in a channel the channel itself, not the thread. */
+  readonly homeConversationId: string;
   readonly conversationType: string;
   readonly actor: Actor;
   /** Sends a message to the conversation (in a channel: into the thread); returns its activity id. */
   send(message: OutgoingMessage): Promise<string | undefined>;
 }
+
+/** A channel's conversation id without the thread part Teams adds to it (`;messageid=…`); any other id as it is. */
+export const homeConversationId = (conversationId: string) => conversationId.split(';messageid=')[0];
 
 export function toActivity(message: OutgoingMessage) {
   if (!message.card) return MessageFactory.text(message.text);
@@ -52,6 +58,7 @@ export function turnFrom(context: TurnContext): Turn {
     text,
     command: commandText(text),
     conversationId: activity.conversation.id,
+    homeConversationId: homeConversationId(activity.conversation.id),
     conversationType: activity.conversation.conversationType ?? 'personal',
     actor: { id: activity.from.id, aadObjectId: activity.from.aadObjectId, name: activity.from.name },
     send: async (message) => (await context.sendActivity(toActivity(message)))?.id,

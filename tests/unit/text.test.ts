@@ -1,13 +1,20 @@
 import { commandText, stripMentions } from '../../bot/teams/text';
+import { homeConversationId } from '../../bot/teams/turn';
 import { checkActivity, checkContentType } from '../../bot/http/activity-request';
 
 describe('mentions and command text', () => {
+  test("a channel's thread belongs to the channel", () => {
+    expect(homeConversationId('19:abc@thread.tacv2;messageid=1712345')).toBe('19:abc@thread.tacv2');
+    expect(homeConversationId('a:1personal')).toBe('a:1personal');
+  });
+
   test.each([
     ['<at>Planeringsboten</at> hjälp', 'hjälp'],
     ['<at>Test Bot</at>&nbsp;hjälp', 'hjälp'],
     ['hjälp <at>Planeringsboten</at>', 'hjälp'],
     ['<at id="0">Bot</at> <at id="1">Alex</at> vad är RUS?', 'vad är RUS?'],
     ['  flera   mellanslag ', 'flera mellanslag'],
+    ['<at>Planeringsboten</at> vad ansvarar <at>Anna Halvarsson</at> för?', 'vad ansvarar Anna Halvarsson för?'],
   ])('stripMentions(%j) = %j', (input, expected) => expect(stripMentions(input)).toBe(expected));
 
   test.each([
