@@ -7,6 +7,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './ops/metrics';
 import type { ConversationStore } from './store/conversation-store';
 import { answerCardAction, type CardAction } from './teams/card-actions';
+import type { SharedCards } from './teams/shared-cards';
 import { turnFrom, toActivity, type Turn } from './teams/turn';
 
 /** What a feature adds to the bot: commands people type, card buttons, and the fallback. */
@@ -26,6 +27,8 @@ export interface BotDependencies {
   botAppId?: string;
   storage: Storage;
   conversations: ConversationStore;
+  /** Brings posted cards up to date after a click. */
+  sharedCards: SharedCards;
   logger: Logger;
   metrics: Metrics;
 }
@@ -56,7 +59,7 @@ export function createBotApplication(deps: BotDependencies): Application {
   for (const action of deps.features.flatMap((f) => f.cardActions ?? [])) {
     app.adaptiveCards.actionExecute(action.verb, async (context) => {
       deps.metrics.cardActions.inc({ verb: action.verb, trigger: context.activity.value?.trigger === 'automatic' ? 'automatic' : 'manual' });
-      await answerCardAction(context, action, (err) =>
+      await answerCardAction(context, action, deps.sharedCards, (err) =>
         deps.logger.error({ err, verb: action.verb, activityId: context.activity.id, conversationId: context.activity.conversation.id }, 'card action failed'),
       );
       return ''; // answered above; teams-ai sends nothing more

@@ -14,7 +14,9 @@ import { runDigests } from './digests/digest-runner';
 import { DigestStore } from './digests/digest-store';
 import { digestsFeature } from './digests/digests-feature';
 import type { Deadline } from './digests/deadlines';
-import { SendQueue } from './digests/send-queue';
+import { OutboxDispatcher } from './outbox/outbox-dispatcher';
+import { OutboxStore } from './outbox/outbox-store';
+import { SendQueue } from './outbox/send-queue';
 import { LinkSigner } from './http/signed-links';
 import type { QuestionAnswerer } from './qa/answerer';
 import { questionAnswering } from './qa/qa-feature';
@@ -22,6 +24,7 @@ import { UnansweredStore } from './qa/unanswered-store';
 import type { ConversationStore } from './store/conversation-store';
 import type { Database } from './store/database';
 import { createMessenger } from './teams/messenger';
+import { SharedCards } from './teams/shared-cards';
 import { workshopDownloads } from './workshops/workshop-downloads';
 import { sendWorkshopReminders } from './workshops/workshop-reminders';
 import { WorkshopStore } from './workshops/workshop-store';
@@ -31,6 +34,10 @@ import { workshopsFeature } from './workshops/workshops-feature';
 const REMINDER_INTERVAL_MS = 15 * 60_000;
 const RETENTION_INTERVAL_MS = 24 * 3_600_000;
 const LEDGER_DAYS = 7;
+/** Sent and ended proactive messages are kept this long, for looking into what went out. */
+const OUTBOX_DAYS = 30;
+/** How often the outbox is looked at besides right after something is written to it. */
+const OUTBOX_INTERVAL_MS = 5_000;
 /** How often digests are looked for without DIGEST_CRON: every minute, so a retry never waits long. */
 const DIGEST_TICK = '* * * * *';
 
@@ -49,38 +56,50 @@ export interface ProductDependencies {
 
 export interface Product {
   features: Features[];
+  sharedCards: SharedCards;
   download(path: string, query: Record<string, unknown>): Promise<Download | undefined>;
-  /** Stops the schedules. */
-  stop(): void;
+  /** Stops the schedules and waits for a pass under way. */
+  stop(): Promise<void>;
 }
 
 /** Every feature of the product over one database, and the schedules that send on their own. */
 export async function startProduct(deps: ProductDependencies): Promise<Product> {
   const { db, config, adapter, conversations, logger, metrics, now } = deps;
-  const messenger = createMessenger(adapter, config.MicrosoftAppId, conversations, (result) => metrics.proactiveSends.inc({ result }));
+  const messenger = createMessenger(adapter, config.MicrosoftAppId, conversations);
   const drafts = new DraftStore(db);
   const workshops = new WorkshopStore(db);
   const digests = new DigestStore(db);
   const signer = await LinkSigner.fromDatabase(db);
-  const queue = new SendQueue(messenger, {
-    logger,
-    onGone: async (conversationId) => void (await digests.unsubscribe(conversationId)),
-  });
+  const queue = new SendQueue(messenger, { logger });
   metrics.queueDepthSource = () => queue.queueDepth;
+  const outbox = new OutboxStore(db);
+  const dispatcher = new OutboxDispatcher({
+    store: outbox,
+    queue,
+    logger,
+    // Removed from a conversation: its digests stop. A person who blocked the bot keeps nothing to stop.
+    onGone: async (to) => void (to.personTeamsId || (await digests.unsubscribe(to.conversationId))),
+    onResult: (result) => metrics.proactiveSends.inc({ result }),
+  });
+  const sendOutbox = () => void dispatcher.runOnce().catch((err) => logger.error({ err }, 'outbox pass failed'));
   const unanswered = new UnansweredStore(db);
   const ledger = new ActivityLedger(db);
   // People's free text is kept RETENTION_DAYS; handled activity ids only as long as Teams may redeliver.
   const forget = () =>
-    Promise.all([unanswered.forgetOlderThan(config.RETENTION_DAYS), ledger.forgetOlderThan(LEDGER_DAYS)])
-      .then(([questions, ids]) => (questions || ids) && logger.info({ questions, ids }, 'retention: old rows deleted'))
+    Promise.all([unanswered.forgetOlderThan(config.RETENTION_DAYS), ledger.forgetOlderThan(LEDGER_DAYS), outbox.forgetOlderThan(OUTBOX_DAYS)])
+      .then(([questions, ids, messages]) => (questions || ids || messages) && logger.info({ questions, ids, messages }, 'retention: old rows deleted'))
       .catch((err) => logger.error({ err }, 'retention failed'));
 
   const remind = () =>
     Promise.all([sendDueReminders(drafts, messenger, logger, now()), sendWorkshopReminders(workshops, messenger, logger, now())]).catch((err) =>
       logger.error({ err }, 'reminders failed'),
     );
-  const digest = () => runDigests({ store: digests, queue, deadlines: deps.deadlines, logger, pattern: config.DIGEST_CRON }, now()).catch((err) => logger.error({ err }, 'digests failed'));
+  const digest = () =>
+    runDigests({ store: digests, outbox, deadlines: deps.deadlines, logger, pattern: config.DIGEST_CRON }, now())
+      .then(sendOutbox)
+      .catch((err) => logger.error({ err }, 'digests failed'));
   const reminderTimer = setInterval(remind, REMINDER_INTERVAL_MS).unref();
+  const outboxTimer = setInterval(sendOutbox, OUTBOX_INTERVAL_MS).unref();
   const retentionTimer = setInterval(forget, RETENTION_INTERVAL_MS).unref();
   void forget();
   // protect: a slow pass is never overlapped by the next one.
@@ -95,11 +114,14 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
       digestsFeature({ store: digests, deadlines: deps.deadlines, now }),
       questionAnswering({ answerer: deps.answerer, unanswered, logger, onOutcome: (outcome) => metrics.questions.inc({ outcome }) }),
     ],
+    sharedCards: new SharedCards(messenger, logger),
     download: workshopDownloads(workshops, signer, now),
-    stop: () => {
+    stop: async () => {
       clearInterval(reminderTimer);
       clearInterval(retentionTimer);
+      clearInterval(outboxTimer);
       digestJob.stop();
+      await dispatcher.idle();
     },
   };
 }

@@ -87,11 +87,14 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const port = (server.address() as AddressInfo).port;
   logger.info({ host: config.host, port }, 'listening');
 
+  let stopping: Promise<void> | undefined;
   const ready = (async () => {
     db = await openDatabase(config);
     logger.info({ database: config.DATABASE_URL ? describeDatabaseUrl(config.DATABASE_URL) : `pglite:${config.DATA_DIR}` }, 'storage open');
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    // Told to stop while starting: start nothing that would outlive the database.
+    if (stopping) return;
     const conversations = new ConversationStore(db);
     product = await startProduct({
       db,
@@ -110,26 +113,27 @@ export async function startService(config: Config, logger: Logger, options: Serv
       botAppId: config.MicrosoftAppId,
       storage: new DatabaseStateStorage(db),
       conversations,
+      sharedCards: product.sharedCards,
       logger,
       metrics,
       features: [options.features ?? {}, ...product.features],
     });
     runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger, metrics, rateLimit: new UserRateLimit(config.RATE_LIMIT_PER_MINUTE) });
+    if (stopping) return;
     notReady = undefined;
     logger.info('ready');
   })();
 
-  let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       notReady = 'shutting down';
-      product?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await drain();
       // Keep-alive sockets of finished requests would otherwise hold the listener open for seconds.
       server.server.closeIdleConnections();
       await closed;
       await ready.catch(() => undefined);
+      await product?.stop();
       await db?.close();
       logger.info('stopped');
     })());

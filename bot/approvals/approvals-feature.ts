@@ -3,10 +3,11 @@ import type { Features } from '../app';
 import { formIdOf, positiveInt } from '../teams/card-input';
 import type { Logger } from '../logger';
 import type { CardActionResult, CardActionTurn } from '../teams/card-actions';
+import type { SharedCard } from '../teams/shared-cards';
 import type { Turn } from '../teams/turn';
 import { decisionLog, draftCard, draftForm, draftMessage, VERB } from './draft-cards';
 import { stockholmDay, swedishDate } from '../stockholm';
-import { currentRevision, describeChanges, readDraftForm, STATUS_LABEL, type Approver, type Decision, type Draft } from './draft-rules';
+import { currentRevision, describeChanges, readDraftForm, STATUS_LABEL, type Approver, type Decision, type Draft, type Revision } from './draft-rules';
 import type { DraftStore, Person } from './draft-store';
 
 const DECISIONS: readonly Decision[] = ['approve', 'reject', 'request_changes'];
@@ -77,6 +78,19 @@ export function approvals({ drafts, logger }: ApprovalsDependencies): Features {
     return { card: draftCard(draft, revision, action.actor.aadObjectId) };
   };
 
+  /** A revision's posted card, drawn from the draft as stored when the update runs. */
+  const sharedCard = (draft: Draft, revision: Revision): SharedCard | undefined =>
+    revision.activityId
+      ? {
+          conversationId: draft.conversationId,
+          activityId: revision.activityId,
+          render: async () => {
+            const now = (await drafts.get(draft.id))!;
+            return draftCard(now, now.revisions.find((r) => r.revision === revision.revision)!);
+          },
+        }
+      : undefined;
+
   const decide = async (action: CardActionTurn): Promise<CardActionResult> => {
     const draftId = positiveInt(action.data.draftId);
     const revision = positiveInt(action.data.revision);
@@ -92,10 +106,7 @@ export function approvals({ drafts, logger }: ApprovalsDependencies): Features {
     if (!outcome.recorded) return { card: draftCard(draft, clicked, actor.aadObjectId, outcome.reason) };
     await tellOutcome(action, draft).catch((err) => logger.warn({ err, draftId }, 'could not announce the outcome'));
     const current = currentRevision(draft);
-    return {
-      card: draftCard(draft, current, actor.aadObjectId),
-      ...(current.activityId ? { shared: { activityId: current.activityId, card: draftCard(draft, current) } } : {}),
-    };
+    return { card: draftCard(draft, current, actor.aadObjectId), shared: sharedCard(draft, current) };
   };
 
   const reviseForm = async (action: CardActionTurn): Promise<CardActionResult> => {
@@ -118,8 +129,7 @@ export function approvals({ drafts, logger }: ApprovalsDependencies): Features {
     if (result.reason) return { card: draftCard(result.draft, currentRevision(result.draft), action.actor.aadObjectId, result.reason) };
     await post(action.send, result.draft);
     const old = result.draft.revisions.find((r) => r.revision === before.revision)!;
-    const oldCard = draftCard(result.draft, old);
-    return { card: oldCard, ...(old.activityId ? { shared: { activityId: old.activityId, card: oldCard } } : {}) };
+    return { card: draftCard(result.draft, old), shared: sharedCard(result.draft, old) };
   };
 
   const log = async (action: CardActionTurn): Promise<CardActionResult> => {

@@ -5,7 +5,7 @@ import { digestMessage, reminderMessage } from './digest-cards';
 import type { DigestStore } from './digest-store';
 import { DEFAULT_PATTERNS, dueSlot } from './schedule';
 import { stockholmDay, stockholmHour } from '../stockholm';
-import type { SendQueue } from './send-queue';
+import type { OutboxStore } from '../outbox/outbox-store';
 
 export const REMINDER_DAYS = [30, 7, 1];
 /** Reminders go out from this hour (Stockholm) on their day, like the digest. */
@@ -13,7 +13,7 @@ const REMINDER_HOUR = 8;
 
 export interface DigestRunnerDependencies {
   store: DigestStore;
-  queue: SendQueue;
+  outbox: OutboxStore;
   /** The documents' deadlines. */
   deadlines: Deadline[];
   logger: Logger;
@@ -23,8 +23,8 @@ export interface DigestRunnerDependencies {
 
 
 /**
- * One pass over the subscriptions: each digest and reminder that is due is claimed in the database,
- * sent through the queue, and marked sent; so each goes out once, whatever the restarts and instances.
+ * One pass over the subscriptions: each digest and reminder that is due is written to the outbox
+ * under a key of its conversation and moment, so each goes out once, whatever the restarts and instances.
  */
 export async function runDigests(deps: DigestRunnerDependencies, now: Date): Promise<void> {
   const day = stockholmDay(now);
@@ -42,9 +42,7 @@ export async function runDigests(deps: DigestRunnerDependencies, now: Date): Pro
 }
 
 async function deliver(deps: DigestRunnerDependencies, conversationId: string, slot: string, message: () => ReturnType<typeof digestMessage>): Promise<void> {
-  if (!(await deps.store.claim(conversationId, slot))) return;
-  const result = await deps.queue.send(conversationId, message());
-  if (result === 'sent') await deps.store.markSent(conversationId, slot);
-  else if (result === 'failed') await deps.store.release(conversationId, slot);
-  deps.logger.info({ conversationId, slot, result }, 'scheduled message');
+  if (await deps.outbox.enqueue({ key: `${slot}@${conversationId}`, conversationId, message: message() })) {
+    deps.logger.info({ conversationId, slot }, 'scheduled message written to the outbox');
+  }
 }

@@ -28,7 +28,7 @@ function facts(entry: Entry) {
 export function answerMessage(kb: KnowledgeBase, best: Candidate, alsoClose: Candidate[], asked: string): OutgoingMessage {
   const { entry } = best;
   const passage = entry.passages[best.passage];
-  const source = citation(entry);
+  const source = citation(passage);
   const card = renderCard('answer', {
     title: entry.title,
     heading: passage.heading ?? '',

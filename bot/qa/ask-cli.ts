@@ -15,7 +15,7 @@ const line = (c: (typeof candidates)[number]) => `${c.entry.id} (score ${c.score
 if (result.kind === 'answer') {
   const passage = result.best.entry.passages[result.best.passage];
   console.log(`${result.best.entry.title}${passage.heading ? ` – ${passage.heading}` : ''}\n\n${passage.text}\n`);
-  console.log(`Källa: ${citation(result.best.entry)}`);
+  console.log(`Källa: ${citation(passage)}`);
   console.log(`Svar:  ${line(result.best)}`);
   if (result.alsoClose.length) console.log(`Menade du: ${result.alsoClose.map(line).join('; ')}`);
 } else {

@@ -12,13 +12,20 @@ export type EntryType = (typeof ENTRY_TYPES)[number];
 const text = z.string().trim().min(1);
 const scalar = z.union([z.string(), z.number()]).transform(String).pipe(text);
 
+/** Where text comes from: a document in sources.yaml and, where given, its section; one or a list. */
+const sourceRef = z.object({ dokument: text, avsnitt: scalar.optional() }).strict();
+const sourceRefs = z.union([sourceRef, z.array(sourceRef).min(1)]).transform((r) => (Array.isArray(r) ? r : [r]));
+
 const frontMatterSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters, digits and hyphens'),
     typ: z.enum(ENTRY_TYPES),
     titel: text,
     synonymer: z.array(scalar).default([]),
-    källa: z.object({ dokument: text, avsnitt: scalar.optional() }).strict(),
+    /** The lead passage's source, and every section's that avsnittskällor does not name. */
+    källa: sourceRefs,
+    /** A section's own source, by its heading exactly as written after `## `. */
+    avsnittskällor: z.record(z.string(), sourceRefs).default({}),
     status: scalar.optional(),
     period: scalar.optional(),
     relaterat: z.array(text).default([]),
@@ -32,10 +39,17 @@ const sourcesSchema = z.array(
 
 export type Source = z.infer<typeof sourcesSchema>[number];
 
-/** One passage: what the bot shows as an answer. The lead passage has no heading. */
+/** A document and, where given, the section in it that a passage's words come from. */
+export interface PassageSource {
+  document: Source;
+  section?: string;
+}
+
+/** One passage: what the bot shows as an answer, cited to its own sources. The lead passage has no heading. */
 export interface Passage {
   heading?: string;
   text: string;
+  sources: PassageSource[];
 }
 
 export interface Entry {
@@ -43,7 +57,6 @@ export interface Entry {
   typ: EntryType;
   title: string;
   synonyms: string[];
-  source: { document: Source; section?: string };
   status?: string;
   period?: string;
   related: string[];
@@ -62,10 +75,12 @@ export interface KnowledgeBase {
 /** A knowledge file the bot cannot use; the message names the file and the reason. */
 export class KnowledgeError extends Error {}
 
+type PassageText = Omit<Passage, 'sources'>;
+
 /** The body as passages: the text before the first `## ` heading, then one per heading. */
-export function splitPassages(body: string): Passage[] {
-  const passages: Passage[] = [];
-  let current: Passage = { text: '' };
+export function splitPassages(body: string): PassageText[] {
+  const passages: PassageText[] = [];
+  let current: PassageText = { text: '' };
   const flush = () => {
     const trimmed = current.text.trim();
     if (trimmed) passages.push({ ...current, text: trimmed });
@@ -118,16 +133,28 @@ export function loadKnowledgeBase(dir = knowledgeDir): KnowledgeBase {
     if (!front.success) throw new KnowledgeError(`${where}: ${describe(front.error.issues)}`);
     const f = front.data;
     if (`${f.id}.md` !== file) throw new KnowledgeError(`${where}: id "${f.id}" must equal the file name`);
-    const document = sourceById.get(f.källa.dokument);
-    if (!document) throw new KnowledgeError(`${where}: källa.dokument "${f.källa.dokument}" is not in sources.yaml`);
-    const passages = splitPassages(parsed.content);
-    if (passages.length === 0) throw new KnowledgeError(`${where}: the entry has no text`);
+    const resolve = (refs: z.infer<typeof sourceRefs>, field: string): PassageSource[] =>
+      refs.map((r) => {
+        const document = sourceById.get(r.dokument);
+        if (!document) throw new KnowledgeError(`${where}: ${field}.dokument "${r.dokument}" is not in sources.yaml`);
+        return { document, section: r.avsnitt };
+      });
+    const entrySources = resolve(f.källa, 'källa');
+    const texts = splitPassages(parsed.content);
+    if (texts.length === 0) throw new KnowledgeError(`${where}: the entry has no text`);
+    const headings = new Set(texts.map((p) => p.heading));
+    for (const heading of Object.keys(f.avsnittskällor)) {
+      if (!headings.has(heading)) throw new KnowledgeError(`${where}: avsnittskällor names "${heading}", which is not a ## heading in the text`);
+    }
+    const passages = texts.map((p) => {
+      const own = p.heading === undefined ? undefined : f.avsnittskällor[p.heading];
+      return { ...p, sources: own ? resolve(own, `avsnittskällor."${p.heading}"`) : entrySources };
+    });
     entries.push({
       id: f.id,
       typ: f.typ,
       title: f.titel,
       synonyms: f.synonymer,
-      source: { document, section: f.källa.avsnitt },
       status: f.status,
       period: f.period,
       related: f.relaterat,
@@ -145,9 +172,20 @@ export function loadKnowledgeBase(dir = knowledgeDir): KnowledgeBase {
   return { entries, byId, sources: sources.data, contentHash: hash.digest('hex') };
 }
 
-/** "Källa: …" as people read it: the document, its publisher and date, and where in it. */
-export function citation(entry: Entry): string {
-  const d = entry.source.document;
-  const where = entry.source.section ? `, ${entry.source.section}` : '';
-  return `${d.utgivare}: ${d.titel}${d.datum ? ` (${d.datum})` : ''}${where}`;
+const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} och ${items.at(-1)}`);
+
+/**
+ * "Källa: …" for a passage as people read it: each of its documents once, with publisher and date,
+ * and the sections in it (a section named like the document itself is not repeated).
+ */
+export function citation(passage: Passage): string {
+  const sections = new Map<Source, string[]>();
+  for (const { document, section } of passage.sources) {
+    const list = sections.get(document) ?? [];
+    if (section && section !== document.titel && !list.includes(section)) list.push(section);
+    sections.set(document, list);
+  }
+  return [...sections]
+    .map(([d, s]) => `${d.utgivare}: ${d.titel}${d.datum ? ` (${d.datum})` : ''}${s.length ? `, ${listed(s)}` : ''}`)
+    .join('; ');
 }

@@ -1,5 +1,6 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import { turnFrom, toActivity, type Actor, type OutgoingMessage } from './turn';
+import type { SharedCard, SharedCards } from './shared-cards';
+import { turnFrom, type Actor, type OutgoingMessage } from './turn';
 
 /** A click on an `Action.Execute` button, or Teams refreshing a card for one viewer. */
 export interface CardActionTurn {
@@ -20,8 +21,8 @@ export interface CardActionTurn {
 }
 
 export type CardActionResult =
-  /** The card the actor sees now; with `shared`, a click (never a refresh) also replaces that posted card for everyone. */
-  | { card: object; shared?: { activityId: string; card: object } }
+  /** The card the actor sees now; with `shared`, a click (never a refresh) also brings that posted card up to date for everyone. */
+  | { card: object; shared?: SharedCard }
   /** A short message Teams shows to the actor, the card unchanged. */
   | { message: string };
 
@@ -64,11 +65,7 @@ export function cardActionFrom(context: TurnContext): CardActionTurn {
  * to update the shared card (it would on every automatic refresh of a card with `refresh`, and
  * Teams would loop), and so that a handler's error still gets a proper invoke answer.
  */
-export async function answerCardAction(
-  context: TurnContext,
-  action: CardAction,
-  onError: (err: unknown) => void,
-): Promise<void> {
+export async function answerCardAction(context: TurnContext, action: CardAction, sharedCards: SharedCards, onError: (err: unknown) => void): Promise<void> {
   const turn = cardActionFrom(context);
   let body: object;
   try {
@@ -76,9 +73,7 @@ export async function answerCardAction(
     if ('message' in result) {
       body = { statusCode: 200, type: MESSAGE, value: result.message };
     } else {
-      if (result.shared && turn.trigger === 'manual') {
-        await context.updateActivity({ ...toActivity({ text: '', card: result.shared.card }), id: result.shared.activityId });
-      }
+      if (result.shared && turn.trigger === 'manual') await sharedCards.update(result.shared);
       body = { statusCode: 200, type: CARD, value: result.card };
     }
   } catch (err) {

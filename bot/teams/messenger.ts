@@ -6,9 +6,14 @@ import { toActivity, type OutgoingMessage } from './turn';
 export interface Messenger {
   /** The new message's activity id; throws when the conversation is unknown or Teams refuses. */
   send(conversationId: string, message: OutgoingMessage): Promise<string | undefined>;
+  /** Replaces a message the bot posted (a card) with `message`. */
+  update(conversationId: string, activityId: string, message: OutgoingMessage): Promise<void>;
   /** A personal (1:1) message to a person met in `viaConversationId`, whose tenant and service it uses. */
   sendPersonal(viaConversationId: string, personTeamsId: string, message: OutgoingMessage): Promise<void>;
 }
+
+/** The bot has never been in that conversation (or forgot it): no retry will help. */
+export class UnknownConversationError extends Error {}
 
 const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 
@@ -29,26 +34,11 @@ async function rethrowing(run: (capture: <T>(work: () => Promise<T>) => Promise<
   if (failure) throw failure;
 }
 
-export function createMessenger(
-  adapter: CloudAdapter,
-  botAppId: string | undefined,
-  conversations: ConversationStore,
-  onResult: (result: 'sent' | 'failed') => void = () => undefined,
-): Messenger {
-  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      const value = await work();
-      onResult('sent');
-      return value;
-    } catch (err) {
-      onResult('failed');
-      throw err;
-    }
-  };
-  const messenger: Messenger = {
+export function createMessenger(adapter: CloudAdapter, botAppId: string | undefined, conversations: ConversationStore): Messenger {
+  return {
     async send(conversationId, message) {
       const reference = await conversations.findReference(conversationId);
-      if (!reference) throw new Error(`no conversation reference for ${conversationId}`);
+      if (!reference) throw new UnknownConversationError(`no conversation reference for ${conversationId}`);
       let id: string | undefined;
       await rethrowing((capture) =>
         adapter.continueConversationAsync(botAppId ?? '', reference, async (context) => {
@@ -57,9 +47,18 @@ export function createMessenger(
       );
       return id;
     },
+    async update(conversationId, activityId, message) {
+      const reference = await conversations.findReference(conversationId);
+      if (!reference) throw new UnknownConversationError(`no conversation reference for ${conversationId}`);
+      await rethrowing((capture) =>
+        adapter.continueConversationAsync(botAppId ?? '', reference, async (context) => {
+          await capture(() => context.updateActivity({ ...toActivity(message), id: activityId }));
+        }),
+      );
+    },
     async sendPersonal(viaConversationId, personTeamsId, message) {
       const reference = await conversations.findReference(viaConversationId);
-      if (!reference?.serviceUrl) throw new Error(`no conversation reference for ${viaConversationId}`);
+      if (!reference?.serviceUrl) throw new UnknownConversationError(`no conversation reference for ${viaConversationId}`);
       const tenantId = reference.conversation?.tenantId;
       await rethrowing((capture) =>
         adapter.createConversationAsync(
@@ -73,5 +72,4 @@ export function createMessenger(
       );
     },
   };
-  return { send: (c, m) => counted(() => messenger.send(c, m)), sendPersonal: (c, p, m) => counted(() => messenger.sendPersonal(c, p, m)) };
 }

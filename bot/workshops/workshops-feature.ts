@@ -43,7 +43,8 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
   async function afterChange(w: Workshop, aad: string, notice: string): Promise<CardActionResult> {
     const card = await viewFor(w, aad, notice);
     if (!w.activityId) return { card };
-    return { card, shared: { activityId: w.activityId, card: workshopCard(w, await workshops.seatsTaken(w.id), now()) } };
+    const shared = { conversationId: w.conversationId, activityId: w.activityId, render: async () => workshopCard(w, await workshops.seatsTaken(w.id), now()) };
+    return { card, shared };
   }
 
   const load = async (action: CardActionTurn) => workshops.get(positiveInt(action.data.workshopId) ?? 0);

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QuestionAnswerer } from '../../bot/qa/answerer';
+import { answerMessage } from '../../bot/qa/answer-messages';
 import { citation, KnowledgeError, loadKnowledgeBase, splitPassages } from '../../bot/qa/knowledge-base';
 import { buildIndex, indexFor, loadSavedIndex, saveIndex } from '../../bot/qa/search-index';
 import { knowledgeDir } from '../../bot/paths';
@@ -26,7 +27,28 @@ describe('the knowledge base', () => {
       expect(kb.byId.get(id)).toBeDefined();
     }
     expect(kb.entries.filter((e) => e.typ === 'pilotprojekt' && e.id !== 'pilotprojekt')).toHaveLength(8);
-    for (const e of kb.entries) expect(citation(e)).toMatch(/^(Region Jämtland Härjedalen|Tillväxtverket): /);
+    for (const p of kb.entries.flatMap((e) => e.passages)) expect(citation(p)).toMatch(/^(Region Jämtland Härjedalen|Tillväxtverket): /);
+  });
+
+  test('cites each passage to its own source: a section from another document than the entry is cited with that document', () => {
+    const [lead, presidium] = kb.byId.get('kommunforbundet')!.passages;
+    expect(presidium.heading).toBe('Kommunförbundet i Länspartnerskapets presidium');
+    expect(citation(lead)).toBe('Region Jämtland Härjedalen: Projekt: Strategisk planering i det regionala utvecklingsarbetet – förberedande steg, Utdrag till och Ärendebeskrivning');
+    expect(citation(presidium)).toBe('Region Jämtland Härjedalen: Länsgemensam påverkansagenda, Ärendebeskrivning');
+  });
+
+  test('a passage drawing on two documents cites both, each once with its sections', () => {
+    expect(citation(kb.byId.get('boverket')!.passages[0])).toBe(
+      'Tillväxtverket: Erbjuda stöd om strategisk planering i det regionala utvecklingsarbetet (20 maj 2025), Om uppdraget och Vilka myndigheter är med...; ' +
+        'Tillväxtverket: Regeringsuppdraget om att erbjuda stöd om strategisk planering i det regionala utvecklingsarbetet',
+    );
+  });
+
+  test('an answer quoting such a section cites it in the text and on the card', () => {
+    const entry = kb.byId.get('kommunforbundet')!;
+    const message = answerMessage(kb, { entry, passage: 1, score: 1, coverage: 1 }, [], 'Är Kommunförbundet med i Länspartnerskapet?');
+    expect(message.text).toContain('Källa: Region Jämtland Härjedalen: Länsgemensam påverkansagenda, Ärendebeskrivning');
+    expect(JSON.stringify(message.card)).toContain('Länsgemensam påverkansagenda, Ärendebeskrivning');
   });
 
   test('quotes the documents: the four points of the viljeriktning are there word for word', () => {
@@ -64,6 +86,19 @@ describe('the knowledge base', () => {
     writeFileSync(file, breakIt(readFileSync(file, 'utf8')));
     expect(() => loadKnowledgeBase(dir)).toThrow(KnowledgeError);
     expect(() => loadKnowledgeBase(dir)).toThrow(new RegExp(`viljeriktning\\.md: .*${reason.source}`));
+  });
+
+  test.each([
+    ['a section source for a heading that is not in the text', 'Finns inte', 'reglab-presentation', /testbegrepp\.md: avsnittskällor names "Finns inte", which is not a ## heading/],
+    ['a section source with an unknown document', 'Ett avsnitt', 'finns-inte', /testbegrepp\.md: avsnittskällor\."Ett avsnitt"\.dokument "finns-inte" is not in sources\.yaml/],
+  ])('%s stops loading with the file name and the reason', (_name, heading, dokument, reason) => {
+    const dir = knowledgeCopy();
+    writeFileSync(
+      path.join(dir, 'entries', 'testbegrepp.md'),
+      `---\nid: testbegrepp\ntyp: begrepp\ntitel: Test\nkälla: { dokument: reglab-presentation }\navsnittskällor:\n  "${heading}": { dokument: ${dokument} }\n---\nInledning.\n\n## Ett avsnitt\nText.\n`,
+    );
+    expect(() => loadKnowledgeBase(dir)).toThrow(KnowledgeError);
+    expect(() => loadKnowledgeBase(dir)).toThrow(reason);
   });
 
   test('an editor adds an entry by adding a file, and the bot can answer from it', () => {

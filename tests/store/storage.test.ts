@@ -1,33 +1,8 @@
-import { openDatabase, type Database } from '../../bot/store/database';
+import type { Database } from '../../bot/store/database';
 import { migrate, readMigrations } from '../../bot/store/migrate';
 import { DatabaseStateStorage } from '../../bot/store/state-storage';
 import { ActivityLedger } from '../../bot/store/activity-ledger';
-import { tempDir } from '../helpers/bot';
-import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
-
-interface Backend {
-  name: string;
-  open(): Promise<{ db: Database; reopen(): Promise<Database>; cleanup(): Promise<void> }>;
-}
-
-const pglite: Backend = {
-  name: 'PGlite',
-  async open() {
-    const DATA_DIR = tempDir();
-    return { db: await openDatabase({ DATA_DIR }), reopen: () => openDatabase({ DATA_DIR }), cleanup: async () => undefined };
-  },
-};
-
-const postgres: Backend = {
-  name: 'PostgreSQL',
-  async open() {
-    const fresh = await freshPostgresDatabase();
-    const settings = { DATA_DIR: '', DATABASE_URL: fresh.url };
-    return { db: await openDatabase(settings), reopen: () => openDatabase(settings), cleanup: fresh.drop };
-  },
-};
-
-const backends = postgresUrl ? [pglite, postgres] : [pglite];
+import { backends, postgres } from '../helpers/backends';
 
 describe.each(backends)('storage on $name', (backend) => {
   let db: Database;
