@@ -1,7 +1,7 @@
 import { renderCard } from '../../cards/render';
-import { swedishDate, swedishStamp } from '../stockholm';
+import { isCalendarDate, swedishDate, swedishStamp } from '../stockholm';
 import type { OutgoingMessage } from '../teams/turn';
-import { currentRevision, DECISION_LABEL, RULE_LABEL, STATUS_LABEL, type Approver, type Draft, type DraftStatus, type Revision } from './draft-rules';
+import { currentRevision, DECISION_LABEL, LIMITS, oneLine, RULE_LABEL, shorten, STATUS_LABEL, type Approver, type Draft, type DraftStatus, type Revision } from './draft-rules';
 
 export const VERB = {
   create: 'draft.create',
@@ -14,6 +14,16 @@ export const VERB = {
 
 const STATUS_COLOR: Record<DraftStatus, string> = { pending: 'Warning', approved: 'Good', rejected: 'Attention', changes_requested: 'Accent' };
 
+/** What the card shows of long texts: the decision log keeps them whole. */
+const ON_CARD = { name: 60, comment: 80, changes: 1500 } as const;
+/** The points as typed, with line breaks and bullets: somewhat more than the points themselves. */
+const MAX_FORM_TEXT = 5000;
+
+/** A line above the buttons telling the viewer what just happened: good news in green, a refusal in red. */
+export interface Notice {
+  text: string;
+  good?: boolean;
+}
 
 export interface FormValues {
   title?: string;
@@ -26,30 +36,36 @@ export interface FormValues {
   dueDate?: string;
 }
 
-/** The form for a new draft, or for the next revision of `draftId`, with what was typed and what is wrong. */
-export function draftForm(formId: string, values: FormValues = {}, problems: string[] = [], draftId?: number): object {
+/** Which form: a new draft's (its own id makes a second click find the first one's draft) or the next revision of a draft. */
+export type FormTarget = { formId: string } | { draftId: number };
+
+/** The form for a new draft, or for the next revision of a draft, with what was typed and what is wrong. */
+export function draftForm(target: FormTarget, values: FormValues = {}, problems: string[] = []): object {
+  const revising = 'draftId' in target;
   return renderCard('draft-form', {
-    heading: draftId ? `Revidera utkast #${draftId}` : 'Ny viljeriktning',
-    intro: draftId
-      ? 'Ändra det som begärdes. Den nya revisionen skickas till samma godkännare, och deras beslut börjar om.'
+    heading: revising ? `Revidera utkast #${target.draftId}` : 'Ny viljeriktning',
+    intro: revising
+      ? 'Ändra det som begärdes, och godkännarna om det behövs. Den nya revisionen läggs ut här, och alla beslut börjar om.'
       : 'Skriv utkastet och välj vilka som ska besluta. Det läggs ut här i konversationen när du skickar det.',
     problems,
-    title: values.title ?? '',
-    text: values.text ?? '',
-    knownApprovers: uniqueByAad([...(values.approvers ?? []), ...(values.suggested ?? [])]),
+    title: shorten(values.title ?? '', LIMITS.title),
+    text: shorten(values.text ?? '', MAX_FORM_TEXT),
+    maxText: MAX_FORM_TEXT,
+    knownApprovers: uniqueByAad([...(values.approvers ?? []), ...(values.suggested ?? [])]).map((a) => ({ aadObjectId: a.aadObjectId, name: shorten(a.name, ON_CARD.name) })),
     approvers: (values.approvers ?? []).map((a) => a.aadObjectId).join(','),
-    rule: values.rule ?? 'all',
-    dueDate: values.dueDate ?? '',
-    verb: draftId ? VERB.revise : VERB.create,
-    submitData: draftId ? { formId, draftId } : { formId },
+    rule: values.rule === 'first' ? 'first' : 'all',
+    dueDate: values.dueDate && isCalendarDate(values.dueDate) ? values.dueDate : '',
+    verb: revising ? VERB.revise : VERB.create,
+    submitData: target,
   });
 }
 
 const uniqueByAad = (people: Approver[]) => [...new Map(people.map((p) => [p.aadObjectId, p])).values()];
 
-function decisionText(a: Approver): string {
+/** One approver's decision as the card shows it: the comment on one line and shortened. */
+function decisionOnCard(a: Approver): string {
   if (!a.decision) return 'Väntar';
-  const comment = a.comment ? `: "${a.comment}"` : '';
+  const comment = a.comment ? `: "${shorten(oneLine(a.comment), ON_CARD.comment)}"` : '';
   return `${DECISION_LABEL[a.decision]} ${a.decidedAt ? swedishStamp(a.decidedAt) : ''}${comment}`.trim();
 }
 
@@ -58,7 +74,7 @@ function decisionText(a: Approver): string {
  * the buttons, the author the Revidera button when changes were asked for, everyone else the read-only
  * view. The card refreshes for exactly those who would see something else than the shared view.
  */
-export function draftCard(draft: Draft, revision: Revision, viewerAad?: string, notice = ''): object {
+export function draftCard(draft: Draft, revision: Revision, viewerAad?: string, notice?: Notice): object {
   const current = currentRevision(draft);
   const isCurrent = revision.revision === current.revision;
   const viewer = revision.approvers.find((a) => a.aadObjectId === viewerAad);
@@ -69,16 +85,17 @@ export function draftCard(draft: Draft, revision: Revision, viewerAad?: string, 
     draftId: draft.id,
     revision: revision.revision,
     title: revision.title,
-    author: draft.author.name,
+    author: shorten(draft.author.name, ON_CARD.name),
     revisionLabel: isCurrent ? `revision ${revision.revision}` : `revision ${revision.revision}, ersatt av revision ${current.revision}`,
     statusLabel: STATUS_LABEL[status],
     statusColor: STATUS_COLOR[status],
-    changes: revision.changes ?? '',
+    changes: shorten(revision.changes ?? '', ON_CARD.changes),
     points: revision.points.map((text, i) => ({ n: i + 1, text })),
     ruleLabel: RULE_LABEL[draft.rule],
     dueLabel: revision.dueDate ? swedishDate(revision.dueDate) : 'ingen',
-    approvers: revision.approvers.map((a) => ({ name: a.name, decision: decisionText(a) })),
-    notice,
+    approvers: revision.approvers.map((a) => ({ name: shorten(a.name, ON_CARD.name), decision: decisionOnCard(a) })),
+    notice: notice?.text ?? '',
+    noticeColor: notice?.good ? 'Good' : 'Attention',
     canDecide,
     canRevise,
     settled: isCurrent && (draft.status === 'approved' || draft.status === 'rejected'),
@@ -107,36 +124,4 @@ function revisionOutcome(revision: Revision): DraftStatus {
 export function draftMessage(draft: Draft, revision = currentRevision(draft)): OutgoingMessage {
   const text = `Viljeriktning för beslut: ${revision.title} (utkast #${draft.id}, revision ${revision.revision}). ${STATUS_LABEL[draft.status]}.`;
   return { text, card: draftCard(draft, revision) };
-}
-
-/** The full record, for a protocol: every revision, every decision with who, when and comment. */
-export function decisionLog(draft: Draft): OutgoingMessage {
-  const lines = [
-    `## Beslutslogg: ${currentRevision(draft).title}`,
-    `Utkast #${draft.id}, skrivet av ${draft.author.name}. Beslutsregel: ${RULE_LABEL[draft.rule]}. Status: ${STATUS_LABEL[draft.status]}.`,
-  ];
-  for (const r of draft.revisions) {
-    lines.push('', `### Revision ${r.revision} (${swedishStamp(r.createdAt)})`);
-    if (r.changes) lines.push(`Ändringar: ${r.changes.replace(/\n/g, '; ')}`);
-    r.points.forEach((p, i) => lines.push(`${i + 1}. ${p}`));
-    if (r.dueDate) lines.push(`Sista dag för beslut: ${swedishDate(r.dueDate)}`);
-    for (const a of r.approvers) lines.push(`- ${a.name} (${a.aadObjectId}): ${decisionText(a)}`);
-  }
-  const markdown = lines.join('\n');
-  const card = renderCard('draft-log', {
-    draftId: draft.id,
-    title: currentRevision(draft).title,
-    statusLabel: STATUS_LABEL[draft.status],
-    ruleLabel: RULE_LABEL[draft.rule],
-    author: draft.author.name,
-    revisions: draft.revisions.map((r) => ({
-      revision: r.revision,
-      created: swedishStamp(r.createdAt),
-      changes: r.changes ?? '',
-      points: r.points.map((text, i) => ({ n: i + 1, text })),
-      decisions: r.approvers.map((a) => ({ name: a.name, summary: decisionText(a) })),
-    })),
-    markdown,
-  });
-  return { text: markdown, card, textAlongside: true };
 }

@@ -1,30 +1,22 @@
-import type { Logger } from '../logger';
-import type { Messenger } from '../teams/messenger';
+import type { OutboxStore } from '../outbox/outbox-store';
+import { stockholmDay } from '../stockholm';
+import { dueReminder } from './draft-notices';
 import { currentRevision } from './draft-rules';
-import { stockholmDay, swedishDate } from '../stockholm';
 import type { DraftStore } from './draft-store';
 
-
 /**
- * The day before a draft's due date, its pending approvers are reminded in the draft's conversation.
- * Each reminder is claimed in the database first, so restarts and several instances send it once.
+ * The day before a draft's due date each approver who has not decided gets a personal reminder.
+ * The outbox makes each one once (its key names draft, revision and approver), whichever pass or
+ * instance writes it first; the outbox sends it through the rate-limited queue. Returns how many were new.
  */
-export async function sendDueReminders(drafts: DraftStore, messenger: Messenger, logger: Logger, now = new Date()): Promise<number> {
-  const tomorrow = stockholmDay(now, 1);
-  let sent = 0;
-  for (const draft of await drafts.dueWithoutReminder(tomorrow)) {
-    const revision = currentRevision(draft);
-    const waiting = revision.approvers.filter((a) => !a.decision);
-    if (waiting.length === 0 || !(await drafts.claimReminder(draft.id, revision.revision))) continue;
-    const text =
-      `Påminnelse: sista dag för beslut om utkast #${draft.id} "${revision.title}" är i morgon, ${swedishDate(tomorrow)}. ` +
-      `Väntar på: ${waiting.map((a) => a.name).join(', ')}.`;
-    try {
-      await messenger.send(draft.conversationId, { text });
-      sent++;
-    } catch (err) {
-      logger.warn({ err, draftId: draft.id }, 'could not send a due-date reminder');
+export async function queueDueReminders(drafts: DraftStore, outbox: OutboxStore, now: Date): Promise<number> {
+  let queued = 0;
+  for (const draft of await drafts.pendingDueOn(stockholmDay(now, 1))) {
+    for (const approver of currentRevision(draft).approvers) {
+      // Every approver is a member with a Teams id (the form refuses others); only a decision leaves one out.
+      if (approver.decision || !approver.teamsId) continue;
+      if (await outbox.enqueue(dueReminder(draft, { ...approver, teamsId: approver.teamsId }))) queued++;
     }
   }
-  return sent;
+  return queued;
 }

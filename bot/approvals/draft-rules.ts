@@ -1,6 +1,6 @@
 /** Viljeriktning drafts as plain data, and the rules that decide them. No I/O here. */
 
-import { isCalendarDate } from '../stockholm';
+import { isCalendarDate, swedishDate } from '../stockholm';
 
 export type Rule = 'all' | 'first';
 export type DraftStatus = 'pending' | 'approved' | 'rejected' | 'changes_requested';
@@ -11,6 +11,13 @@ export const STATUS_LABEL: Record<DraftStatus, string> = {
   approved: 'Godkänd',
   rejected: 'Avslagen',
   changes_requested: 'Ändring begärd',
+};
+/** The status in a sentence about "utkastet" ("det är godkänt"): the labels above are headings, not Swedish clauses. */
+export const STATUS_PHRASE: Record<DraftStatus, string> = {
+  pending: 'väntar på beslut',
+  approved: 'är godkänt',
+  rejected: 'har avslagits',
+  changes_requested: 'har skickats tillbaka för ändring',
 };
 export const DECISION_LABEL: Record<Decision, string> = { approve: 'Godkänd', reject: 'Avslagen', request_changes: 'Ändring begärd' };
 export const RULE_LABEL: Record<Rule, string> = { all: 'Alla måste godkänna', first: 'Första beslutet avgör' };
@@ -30,14 +37,19 @@ export interface Revision {
   points: string[];
   dueDate?: string; // YYYY-MM-DD
   changes?: string;
+  /** The message showing this revision's card, once posted, and the conversation (or thread) it is in. */
   activityId?: string;
+  conversationId?: string;
   approvers: Approver[];
   createdAt: Date;
 }
 
 export interface Draft {
   id: number;
+  /** Where the draft was sent for decision (in a channel: the thread). */
   conversationId: string;
+  /** The conversation it belongs to (in a channel: the channel itself), for lists and who may read it. */
+  homeConversationId: string;
   author: { aadObjectId: string; teamsId: string; name: string };
   rule: Rule;
   status: DraftStatus;
@@ -63,12 +75,33 @@ export function settle(rule: Rule, approvers: Approver[]): DraftStatus {
 /** Why `aadObjectId` may not decide revision `revision` of the draft now, or undefined when they may. */
 export function refusal(draft: Draft, revision: number, aadObjectId: string | undefined): string | undefined {
   const current = currentRevision(draft);
-  if (revision !== current.revision) return `Det här är revision ${revision}. Utkastet har en nyare revision (${current.revision}); besluta på den.`;
-  if (draft.status !== 'pending') return `Utkastet är redan avgjort: ${STATUS_LABEL[draft.status]}. Inget ändrades.`;
+  if (revision !== current.revision) return `Det här var revision ${revision}. Utkastet har en nyare revision (${current.revision}); besluta på den. Inget ändrades.`;
+  if (draft.status === 'changes_requested') return `Utkastet ${STATUS_PHRASE.changes_requested} och väntar på en ny revision. Inget ändrades.`;
+  if (draft.status !== 'pending') return `Utkastet är redan avgjort: det ${STATUS_PHRASE[draft.status]}. Inget ändrades.`;
   const approver = current.approvers.find((a) => a.aadObjectId === aadObjectId);
   if (!aadObjectId || !approver) return 'Du är inte godkännare för det här utkastet, så du kan inte besluta om det. Inget ändrades.';
   if (approver.decision) return `Du har redan beslutat (${DECISION_LABEL[approver.decision].toLowerCase()}). Ett beslut per revision; inget ändrades.`;
   return undefined;
+}
+
+/**
+ * Why `aadObjectId` may not write the next revision now, or undefined when they may. Given the
+ * conversation they write from, it must be the draft's own, where the new revision is posted.
+ */
+export function revisionRefusal(draft: Draft, aadObjectId: string | undefined, fromHomeConversationId?: string): string | undefined {
+  if (draft.author.aadObjectId !== aadObjectId) return 'Bara den som skrev utkastet kan revidera det.';
+  if (draft.status !== 'changes_requested') return `Utkastet kan revideras när någon har begärt ändring; det ${STATUS_PHRASE[draft.status]}.`;
+  if (fromHomeConversationId !== undefined && fromHomeConversationId !== draft.homeConversationId) {
+    return 'Revidera utkastet i konversationen där det lades ut, så att den nya revisionen hamnar där.';
+  }
+  return undefined;
+}
+
+/** A draft is read where it was put forward, and by the people it concerns wherever they are. */
+export function mayRead(draft: Draft, homeConversationId: string, aadObjectId: string | undefined): boolean {
+  if (draft.homeConversationId === homeConversationId) return true;
+  if (!aadObjectId) return false;
+  return draft.author.aadObjectId === aadObjectId || draft.revisions.some((r) => r.approvers.some((a) => a.aadObjectId === aadObjectId));
 }
 
 export interface DraftForm {
@@ -79,30 +112,41 @@ export interface DraftForm {
   dueDate?: string;
 }
 
-const MAX_TITLE = 200;
-const MAX_POINTS = 50;
-const MAX_POINT = 1000;
-const MAX_APPROVERS = 50;
+/** Limits that keep every card of a draft well under Teams' 28 KB (tests/e2e/approvals checks the worst case). */
+export const LIMITS = { title: 200, points: 30, point: 400, pointsTotal: 4000, approvers: 50, comment: 1000 } as const;
+
+/** One line of text: a forged invoke may send line breaks and control characters where the form allows none. */
+export const oneLine = (text: string) => text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+
+/** `text` cut to at most `max` characters, with "…" when something was cut. */
+export const shorten = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
+
+/** The approvers' ids as the picker sends them (comma-separated AAD object ids); anything else is dropped. */
+export const approverIds = (value: unknown): string[] =>
+  [...new Set((typeof value === 'string' ? value : '').split(',').map((s) => s.trim()).filter((s) => /^[\w-]{1,64}$/.test(s)))];
 
 /** Reads the form's inputs (untrusted: they come from the card) into a draft, or the problems to show. */
 export function readDraftForm(data: Record<string, unknown>, today: string): { form?: DraftForm; problems: string[] } {
-  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '');
   const problems: string[] = [];
-  const title = text(data.title);
+  const title = oneLine(text(data.title));
   const points = text(data.text)
     .split(/\r?\n/)
-    .map((l) => l.replace(/^\s*(?:[-•*]|\d+[.)])\s*/, '').trim())
+    .map((l) => oneLine(l.replace(/^\s*(?:[-•*]|\d+[.)])\s*/, '')))
     .filter(Boolean);
-  const approvers = [...new Set(text(data.approvers).split(',').map((s) => s.trim()).filter(Boolean))];
+  const picked = text(data.approvers).split(',').map((s) => s.trim()).filter(Boolean);
+  const approvers = approverIds(data.approvers);
   const rule = text(data.rule) || 'all';
   const dueDate = text(data.dueDate) || undefined;
 
   if (!title) problems.push('Skriv en titel.');
-  else if (title.length > MAX_TITLE) problems.push(`Titeln får vara högst ${MAX_TITLE} tecken.`);
+  else if (title.length > LIMITS.title) problems.push(`Titeln får vara högst ${LIMITS.title} tecken.`);
   if (points.length === 0) problems.push('Skriv viljeriktningens punkter, en per rad.');
-  else if (points.length > MAX_POINTS || points.some((p) => p.length > MAX_POINT)) problems.push(`Högst ${MAX_POINTS} punkter om högst ${MAX_POINT} tecken var.`);
-  if (approvers.length === 0) problems.push('Välj minst en godkännare.');
-  else if (approvers.length > MAX_APPROVERS || approvers.some((a) => !/^[\w-]{1,64}$/.test(a))) problems.push('Godkännarna kunde inte läsas; välj dem igen.');
+  else if (points.length > LIMITS.points || points.some((p) => p.length > LIMITS.point)) problems.push(`Högst ${LIMITS.points} punkter om högst ${LIMITS.point} tecken var.`);
+  else if (points.join('').length > LIMITS.pointsTotal) problems.push(`Punkterna får vara högst ${LIMITS.pointsTotal} tecken tillsammans; korta dem eller dela upp utkastet.`);
+  if (picked.length === 0) problems.push('Välj minst en godkännare.');
+  else if (approvers.length > LIMITS.approvers) problems.push(`Välj högst ${LIMITS.approvers} godkännare.`);
+  else if (approvers.length !== new Set(picked).size) problems.push('Godkännarna kunde inte läsas; välj dem igen.');
   if (rule !== 'all' && rule !== 'first') problems.push('Välj hur utkastet avgörs.');
   if (dueDate && !isCalendarDate(dueDate)) problems.push('Sista dag för beslut ska vara ett datum.');
   else if (dueDate && dueDate < today) problems.push('Sista dag för beslut har redan passerat.');
@@ -111,15 +155,42 @@ export function readDraftForm(data: Record<string, unknown>, today: string): { f
   return { form: { title, points, approvers, rule: rule as Rule, dueDate }, problems };
 }
 
+/** What a revision is, for telling what the next one changed. */
+export interface RevisionContent {
+  title: string;
+  points: string[];
+  dueDate?: string;
+  rule: Rule;
+  approvers: Pick<Approver, 'aadObjectId' | 'name'>[];
+}
+
+/** Lines of changed points shown; the record keeps every point, the card only needs the gist. */
+const MAX_CHANGE_LINES = 10;
+const CHANGED_POINT = 150;
+
+/** A few names, shortened, and how many more: a list of 50 people is no summary. */
+export function someNames(names: string[]): string {
+  const shown = names.slice(0, MAX_CHANGE_LINES).map((n) => shorten(oneLine(n), 60));
+  return names.length > shown.length ? `${shown.join(', ')} och ${names.length - shown.length} till` : shown.join(', ');
+}
+
 /** What a new revision changed, in words people read on the new card. */
-export function describeChanges(before: Pick<Revision, 'title' | 'points' | 'dueDate'>, after: Pick<Revision, 'title' | 'points' | 'dueDate'>): string {
+export function describeChanges(before: RevisionContent, after: RevisionContent): string {
   const lines: string[] = [];
-  if (before.title !== after.title) lines.push(`Ny titel (tidigare "${before.title}").`);
-  const added = after.points.filter((p) => !before.points.includes(p));
-  const removed = before.points.filter((p) => !after.points.includes(p));
-  for (const p of added) lines.push(`+ ${p}`);
-  for (const p of removed) lines.push(`− ${p}`);
-  if (!added.length && !removed.length && before.points.join('\n') !== after.points.join('\n')) lines.push('Punkterna har fått ny ordning.');
-  if (before.dueDate !== after.dueDate) lines.push(`Sista dag för beslut: ${after.dueDate ?? 'ingen'} (tidigare ${before.dueDate ?? 'ingen'}).`);
+  if (before.title !== after.title) lines.push(`Ny titel (tidigare "${shorten(before.title, CHANGED_POINT)}").`);
+  const added = after.points.filter((p) => !before.points.includes(p)).map((p) => `+ ${shorten(p, CHANGED_POINT)}`);
+  const removed = before.points.filter((p) => !after.points.includes(p)).map((p) => `− ${shorten(p, CHANGED_POINT)}`);
+  const changed = [...added, ...removed];
+  lines.push(...changed.slice(0, MAX_CHANGE_LINES));
+  if (changed.length > MAX_CHANGE_LINES) lines.push(`… och ${changed.length - MAX_CHANGE_LINES} ändrade punkter till.`);
+  if (!changed.length && before.points.join('\n') !== after.points.join('\n')) lines.push('Punkterna har fått ny ordning.');
+  const day = (d?: string) => (d ? swedishDate(d) : 'ingen');
+  if (before.dueDate !== after.dueDate) lines.push(`Sista dag för beslut: ${day(after.dueDate)} (tidigare ${day(before.dueDate)}).`);
+  if (before.rule !== after.rule) lines.push(`Beslutsregel: ${RULE_LABEL[after.rule]} (tidigare ${RULE_LABEL[before.rule].toLowerCase()}).`);
+  const ids = (people: RevisionContent['approvers']) => new Set(people.map((a) => a.aadObjectId));
+  const joined = after.approvers.filter((a) => !ids(before.approvers).has(a.aadObjectId)).map((a) => a.name);
+  const left = before.approvers.filter((a) => !ids(after.approvers).has(a.aadObjectId)).map((a) => a.name);
+  if (joined.length) lines.push(`Nya godkännare: ${someNames(joined)}.`);
+  if (left.length) lines.push(`Inte längre godkännare: ${someNames(left)}.`);
   return lines.length ? lines.join('\n') : 'Inga ändringar i texten.';
 }

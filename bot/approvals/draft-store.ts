@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../store/database';
-import { currentRevision, refusal, settle, type Approver, type Decision, type Draft, type DraftForm, type Revision } from './draft-rules';
+import { currentRevision, refusal, revisionRefusal, settle, type Approver, type Decision, type Draft, type DraftForm, type Revision } from './draft-rules';
 
 export interface Person {
   aadObjectId: string;
@@ -9,13 +9,17 @@ export interface Person {
 
 export type DecisionOutcome = { recorded: true; draft: Draft } | { recorded: false; draft: Draft; reason: string };
 
-/** Another turn changed the draft between our read and our write: read again and retry. */
+/**
+ * Another turn changed the draft between our read and our write: read again and retry. Under the
+ * row lock this cannot happen; the version check stays as a guard against a writer that took no lock.
+ */
 class VersionConflict extends Error {}
 const MAX_ATTEMPTS = 20;
 
 interface DraftRow {
   id: string;
   conversation_id: string;
+  home_conversation_id: string;
   author_aad: string;
   author_teams_id: string;
   author_name: string;
@@ -25,33 +29,39 @@ interface DraftRow {
   version: number;
 }
 
-/** The only place with SQL about drafts. Every change is one transaction, checked against the draft's version. */
+/** Work done in the transaction of a change, with the draft as changed (a notice written to the outbox). */
+export type InTransaction = (draft: Draft, tx: Queryable) => Promise<void>;
+
+/**
+ * The only place with SQL about drafts. Every change is one transaction that holds the draft's
+ * row lock and still checks its version.
+ */
 export class DraftStore {
   constructor(private readonly db: Database) {}
 
-  /** Creates the draft, or returns the one this form already created (a double click). */
-  async create(formId: string, conversationId: string, author: Person, form: DraftForm, approvers: Approver[]): Promise<{ draft: Draft; created: boolean }> {
-    const created = await this.db.transaction(async (tx) => {
+  /**
+   * Creates the draft, or returns the one this author's form already created (a second click);
+   * undefined when the form's id is someone else's draft's (a forged click).
+   */
+  async create(formId: string, conversationId: string, author: Person, form: DraftForm, approvers: Approver[]): Promise<Draft | undefined> {
+    await this.db.transaction(async (tx) => {
       const rows = await tx.query<{ id: string }>(
         `INSERT INTO drafts (form_id, conversation_id, author_aad, author_teams_id, author_name, rule, status)
          VALUES ($1, $2, $3, $4, $5, $6, 'pending') ON CONFLICT (form_id) DO NOTHING RETURNING id`,
         [formId, conversationId, author.aadObjectId, author.teamsId, author.name, form.rule],
       );
-      if (rows.length === 0) return undefined;
-      const id = Number(rows[0].id);
-      await insertRevision(tx, id, 1, form, undefined, approvers);
-      return id;
+      if (rows.length === 1) await insertRevision(tx, Number(rows[0].id), 1, form, undefined, approvers);
     });
-    const id = created ?? Number((await this.db.query<{ id: string }>('SELECT id FROM drafts WHERE form_id = $1', [formId]))[0].id);
-    return { draft: (await this.get(id))!, created: created !== undefined };
+    const [row] = await this.db.query<{ id: string }>('SELECT id FROM drafts WHERE form_id = $1 AND author_aad = $2', [formId, author.aadObjectId]);
+    return row ? this.get(Number(row.id)) : undefined;
   }
 
   async get(id: number, q: Queryable = this.db): Promise<Draft | undefined> {
     if (!Number.isSafeInteger(id) || id <= 0) return undefined;
     const [row] = await q.query<DraftRow>('SELECT * FROM drafts WHERE id = $1', [id]);
     if (!row) return undefined;
-    const revisions = await q.query<{ revision: number; title: string; points: string[]; due_date: string | null; changes: string | null; activity_id: string | null; created_at: Date }>(
-      `SELECT revision, title, points, to_char(due_date, 'YYYY-MM-DD') AS due_date, changes, activity_id, created_at
+    const revisions = await q.query<{ revision: number; title: string; points: string[]; due_date: string | null; changes: string | null; activity_id: string | null; conversation_id: string | null; created_at: Date }>(
+      `SELECT revision, title, points, to_char(due_date, 'YYYY-MM-DD') AS due_date, changes, activity_id, conversation_id, created_at
        FROM draft_revisions WHERE draft_id = $1 ORDER BY revision`,
       [id],
     );
@@ -62,6 +72,7 @@ export class DraftStore {
     return {
       id: Number(row.id),
       conversationId: row.conversation_id,
+      homeConversationId: row.home_conversation_id,
       author: { aadObjectId: row.author_aad, teamsId: row.author_teams_id, name: row.author_name },
       rule: row.rule,
       status: row.status,
@@ -74,6 +85,7 @@ export class DraftStore {
         dueDate: r.due_date ?? undefined,
         changes: r.changes ?? undefined,
         activityId: r.activity_id ?? undefined,
+        conversationId: r.conversation_id ?? undefined,
         createdAt: new Date(r.created_at),
         approvers: decisions
           .filter((d) => d.revision === r.revision)
@@ -89,17 +101,19 @@ export class DraftStore {
     };
   }
 
-  async setActivityId(draftId: number, revision: number, activityId: string): Promise<void> {
-    await this.db.query('UPDATE draft_revisions SET activity_id = $3 WHERE draft_id = $1 AND revision = $2', [draftId, revision, activityId]);
+  /** Remembers the message that shows the revision's card, so that later changes update it. */
+  async setPosted(draftId: number, revision: number, conversationId: string, activityId: string): Promise<void> {
+    await this.db.query('UPDATE draft_revisions SET conversation_id = $3, activity_id = $4 WHERE draft_id = $1 AND revision = $2', [draftId, revision, conversationId, activityId]);
   }
 
   /**
    * Records one approver's decision on one revision and settles the draft by its rule, in one
-   * transaction that writes only if the draft is still at the version it read.
+   * transaction under the draft's row lock (50 approvers at once wait their turn instead of
+   * retrying); `then` runs in it with the draft as decided.
    */
-  async decide(draftId: number, revision: number, actor: Person, decision: Decision, comment: string | undefined): Promise<DecisionOutcome | undefined> {
+  async decide(draftId: number, revision: number, actor: Person, decision: Decision, comment: string | undefined, then?: InTransaction): Promise<DecisionOutcome | undefined> {
     return this.withRetry(async (tx) => {
-      const draft = await this.get(draftId, tx);
+      const draft = await this.lockAndGet(draftId, tx);
       if (!draft) return undefined;
       const reason = refusal(draft, revision, actor.aadObjectId);
       if (reason) return { recorded: false, draft, reason };
@@ -113,17 +127,19 @@ export class DraftStore {
         a.aadObjectId === actor.aadObjectId ? { ...a, decision, decidedAt: new Date() } : a,
       );
       await this.bumpVersion(tx, draft, settle(draft.rule, approvers));
-      return { recorded: true, draft: (await this.get(draftId, tx))! };
+      const decided = (await this.get(draftId, tx))!;
+      await then?.(decided, tx);
+      return { recorded: true, draft: decided };
     });
   }
 
   /** The author's new revision after "Ändring begärd": decisions start over, the old revision stays as it was. */
   async revise(draftId: number, actorAad: string | undefined, form: DraftForm, changes: string, approvers: Approver[]): Promise<{ draft: Draft; reason?: string } | undefined> {
     return this.withRetry(async (tx) => {
-      const draft = await this.get(draftId, tx);
+      const draft = await this.lockAndGet(draftId, tx);
       if (!draft) return undefined;
-      if (draft.author.aadObjectId !== actorAad) return { draft, reason: 'Bara den som skrev utkastet kan revidera det.' };
-      if (draft.status !== 'changes_requested') return { draft, reason: 'Utkastet kan revideras när någon har begärt ändring.' };
+      const reason = revisionRefusal(draft, actorAad);
+      if (reason) return { draft, reason };
       const next = draft.revision + 1;
       await insertRevision(tx, draftId, next, form, changes, approvers);
       await tx.query('UPDATE drafts SET rule = $2 WHERE id = $1', [draftId, form.rule]);
@@ -133,43 +149,53 @@ export class DraftStore {
   }
 
   /** People recently asked to decide in this conversation, newest first: the form offers them first. */
-  async recentApprovers(conversationId: string, limit = 10): Promise<Approver[]> {
-    const rows = await this.db.query<{ approver_aad: string; approver_teams_id: string | null; approver_name: string }>(
+  async recentApprovers(homeConversationId: string, limit = 10): Promise<Approver[]> {
+    const rows = await this.db.query<{ approver_aad: string; approver_teams_id: string | null; approver_name: string; id: string }>(
       `SELECT DISTINCT ON (c.approver_aad) c.approver_aad, c.approver_teams_id, c.approver_name, d.id
        FROM draft_decisions c JOIN drafts d ON d.id = c.draft_id
-       WHERE d.conversation_id = $1 ORDER BY c.approver_aad, d.id DESC`,
-      [conversationId],
+       WHERE d.home_conversation_id = $1 ORDER BY c.approver_aad, d.id DESC`,
+      [homeConversationId],
     );
-    return rows.slice(0, limit).map((r) => ({ aadObjectId: r.approver_aad, teamsId: r.approver_teams_id ?? undefined, name: r.approver_name }));
+    return rows
+      .sort((a, b) => Number(b.id) - Number(a.id))
+      .slice(0, limit)
+      .map((r) => ({ aadObjectId: r.approver_aad, teamsId: r.approver_teams_id ?? undefined, name: r.approver_name }));
   }
 
-  async openInConversation(conversationId: string): Promise<Draft[]> {
+  /** Names drafts have recorded for these people (as approvers or authors), for telling who someone is. */
+  async knownNames(aadObjectIds: string[]): Promise<Map<string, string>> {
+    if (aadObjectIds.length === 0) return new Map();
+    const rows = await this.db.query<{ aad: string; name: string }>(
+      `SELECT approver_aad AS aad, approver_name AS name FROM draft_decisions WHERE approver_aad = ANY($1::text[])
+       UNION SELECT author_aad, author_name FROM drafts WHERE author_aad = ANY($1::text[])`,
+      [aadObjectIds],
+    );
+    return new Map(rows.map((r) => [r.aad, r.name]));
+  }
+
+  async openInConversation(homeConversationId: string): Promise<Draft[]> {
     const rows = await this.db.query<{ id: string }>(
-      "SELECT id FROM drafts WHERE conversation_id = $1 AND status IN ('pending', 'changes_requested') ORDER BY id",
-      [conversationId],
+      "SELECT id FROM drafts WHERE home_conversation_id = $1 AND status IN ('pending', 'changes_requested') ORDER BY id",
+      [homeConversationId],
     );
     return Promise.all(rows.map(async (r) => (await this.get(Number(r.id)))!));
   }
 
-  /** Pending drafts whose current revision is due on `date` and whose approvers have not been reminded. */
-  async dueWithoutReminder(date: string): Promise<Draft[]> {
+  /** Pending drafts whose current revision is due on `date` (YYYY-MM-DD). */
+  async pendingDueOn(date: string): Promise<Draft[]> {
     const rows = await this.db.query<{ id: string }>(
-      `SELECT d.id FROM drafts d
-       JOIN draft_revisions r ON r.draft_id = d.id AND r.revision = d.revision
-       LEFT JOIN draft_reminders m ON m.draft_id = d.id AND m.revision = d.revision
-       WHERE d.status = 'pending' AND r.due_date = $1::date AND m.draft_id IS NULL`,
+      `SELECT d.id FROM drafts d JOIN draft_revisions r ON r.draft_id = d.id AND r.revision = d.revision
+       WHERE d.status = 'pending' AND r.due_date = $1::date ORDER BY d.id`,
       [date],
     );
     return Promise.all(rows.map(async (r) => (await this.get(Number(r.id)))!));
   }
 
-  /** True for the one caller (of any instance) that gets to send this reminder. */
-  async claimReminder(draftId: number, revision: number): Promise<boolean> {
-    const rows = await this.db.query(
-      'INSERT INTO draft_reminders (draft_id, revision) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING draft_id',
-      [draftId, revision],
-    );
-    return rows.length === 1;
+  /** The draft, its row locked until the transaction ends: changes to one draft are made one at a time. */
+  private async lockAndGet(draftId: number, tx: Queryable): Promise<Draft | undefined> {
+    if (!Number.isSafeInteger(draftId) || draftId <= 0) return undefined;
+    await tx.query('SELECT id FROM drafts WHERE id = $1 FOR UPDATE', [draftId]);
+    return this.get(draftId, tx);
   }
 
   private async bumpVersion(tx: Queryable, draft: Draft, status: Draft['status'], revision = draft.revision): Promise<void> {
