@@ -10,8 +10,9 @@ const inert = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : val
 
 /** The attendee list as CSV for Excel (UTF-8 with BOM, so å, ä and ö survive). */
 export function attendeesCsv(registrations: Registration[]): string {
+  const seated = registrations.filter((r) => r.status === 'registered').length;
   const rows = registrations.map((r, i) => [
-    r.status === 'registered' ? 'Anmäld' : `I kö (${i + 1 - registrations.filter((x) => x.status === 'registered').length})`,
+    r.status === 'registered' ? 'Anmäld' : `I kö (${i + 1 - seated})`,
     inert(r.name),
     inert(r.organisation),
     MODE_LABEL[r.mode],

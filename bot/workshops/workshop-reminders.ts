@@ -1,22 +1,17 @@
-import type { Logger } from '../logger';
-import type { Messenger } from '../teams/messenger';
-import { stockholmDay, swedishWhen } from '../stockholm';
+import type { OutboxStore } from '../outbox/outbox-store';
+import { stockholmDay } from '../stockholm';
+import { REMINDER_KEY_PREFIX, reminderNotice } from './workshop-notices';
 import type { WorkshopStore } from './workshop-store';
 
-/** The day before a workshop each registered person gets a personal reminder, claimed first so it goes once. */
-export async function sendWorkshopReminders(workshops: WorkshopStore, messenger: Messenger, logger: Logger, now = new Date()): Promise<number> {
-  const tomorrow = stockholmDay(now, 1);
-  let sent = 0;
-  for (const { workshop, person } of await workshops.dueForReminder(tomorrow)) {
-    if (!(await workshops.claimReminder(workshop.id, person.aadObjectId))) continue;
-    try {
-      await messenger.sendPersonal(workshop.conversationId, person.teamsId, {
-        text: `Påminnelse: i morgon är det "${workshop.title}", ${swedishWhen(workshop.startsAt)}, ${workshop.place}. Du är anmäld (${person.organisation}).`,
-      });
-      sent++;
-    } catch (err) {
-      logger.warn({ err, workshopId: workshop.id }, 'could not send a workshop reminder');
-    }
+/**
+ * The day before a workshop each registered person gets a personal reminder: written to the outbox
+ * under a key of workshop and person, so it goes once and a failed send is tried again, not lost.
+ * Returns how many were written; the caller kicks the outbox.
+ */
+export async function queueWorkshopReminders(workshops: WorkshopStore, outbox: OutboxStore, now = new Date()): Promise<number> {
+  let written = 0;
+  for (const { workshop, person } of await workshops.dueForReminder(stockholmDay(now, 1), REMINDER_KEY_PREFIX)) {
+    if (await outbox.enqueue(reminderNotice(workshop, person))) written++;
   }
-  return sent;
+  return written;
 }

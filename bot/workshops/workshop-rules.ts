@@ -28,9 +28,12 @@ export interface Registration {
   seq: number;
 }
 
+/** Once a workshop has begun nothing about it changes: no registration, no cancellation, no promotion. */
+export const hasStarted = (w: Pick<Workshop, 'startsAt'>, now: Date) => now >= w.startsAt;
+
 /** Why registration is closed, or undefined while it is open. */
 export function closedReason(w: Pick<Workshop, 'startsAt' | 'deadline'>, now: Date): string | undefined {
-  if (now >= w.startsAt) return 'Workshoppen har ägt rum; anmälan är stängd.';
+  if (hasStarted(w, now)) return 'Workshopen har ägt rum; anmälan är stängd.';
   if (w.deadline && stockholmDay(now) > w.deadline) return 'Sista anmälningsdag har passerat; anmälan är stängd.';
   return undefined;
 }
@@ -57,19 +60,22 @@ export function readWorkshopForm(data: Record<string, unknown>, now: Date): { fo
   const description = text(data.description) || undefined;
   const deadline = text(data.deadline) || undefined;
   const isDate = isCalendarDate;
+  const isTime = /^([01]\d|2[0-3]):[0-5]\d(:00)?$/.test(time);
 
   if (!title) problems.push('Skriv en titel.');
   else if (title.length > 200) problems.push('Titeln får vara högst 200 tecken.');
   if (!isDate(date)) problems.push('Välj ett datum.');
-  if (!/^([01]\d|2[0-3]):[0-5]\d(:00)?$/.test(time)) problems.push('Välj en tid.');
-  if (!place) problems.push('Skriv var workshoppen hålls, eller en möteslänk.');
+  if (!isTime) problems.push('Välj en tid.');
+  if (!place) problems.push('Skriv var workshopen hålls, eller en möteslänk.');
   else if (place.length > 500) problems.push('Platsen får vara högst 500 tecken.');
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10_000) problems.push('Antal platser ska vara mellan 1 och 10 000.');
   if (description && description.length > 2000) problems.push('Beskrivningen får vara högst 2 000 tecken.');
   if (deadline && !isDate(deadline)) problems.push('Sista anmälningsdag ska vara ett datum.');
-  const startsAt = isDate(date) && problems.every((p) => !p.includes('tid')) ? stockholmToUtc(date, time.slice(0, 5)) : undefined;
+  // A deadline already passed would publish the workshop closed.
+  else if (deadline && deadline < stockholmDay(now)) problems.push('Sista anmälningsdag har redan passerat.');
+  const startsAt = isDate(date) && isTime ? stockholmToUtc(date, time.slice(0, 5)) : undefined;
   if (startsAt && startsAt <= now) problems.push('Datum och tid har redan passerat.');
-  if (startsAt && deadline && isDate(deadline) && deadline > stockholmDay(startsAt)) problems.push('Sista anmälningsdag ska vara senast samma dag som workshoppen.');
+  if (startsAt && deadline && isDate(deadline) && deadline > stockholmDay(startsAt)) problems.push('Sista anmälningsdag ska vara senast samma dag som workshopen.');
 
   if (problems.length || !startsAt) return { problems };
   return { form: { title, startsAt, place, capacity, description, deadline }, problems };

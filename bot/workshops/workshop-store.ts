@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../store/database';
 import type { Person } from '../approvals/draft-store';
+import { ZONE } from '../stockholm';
 import type { Mode, Registration, Workshop, WorkshopForm } from './workshop-rules';
 
 export type RegisterOutcome =
@@ -83,8 +84,25 @@ export class WorkshopStore {
     return row && toWorkshop(row);
   }
 
+  /**
+   * The right to post the workshop's card, for `seconds`: false once it is posted, or while someone
+   * else is posting it (a double click). A post that failed gives the right back with `releasePosting`.
+   */
+  async claimPosting(id: number, seconds: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE workshops SET posting_until = now() + make_interval(secs => $2)
+       WHERE id = $1 AND activity_id IS NULL AND (posting_until IS NULL OR posting_until < now()) RETURNING id`,
+      [id, seconds],
+    );
+    return rows.length === 1;
+  }
+
+  async releasePosting(id: number): Promise<void> {
+    await this.db.query('UPDATE workshops SET posting_until = NULL WHERE id = $1', [id]);
+  }
+
   async setActivityId(id: number, activityId: string): Promise<void> {
-    await this.db.query('UPDATE workshops SET activity_id = $2 WHERE id = $1', [id, activityId]);
+    await this.db.query('UPDATE workshops SET activity_id = $2, posting_until = NULL WHERE id = $1', [id, activityId]);
   }
 
   /** Everyone not cancelled, in arrival order: the registered first come, then the queue. */
@@ -101,6 +119,21 @@ export class WorkshopStore {
     return row && toRegistration(row);
   }
 
+  /** Where a queued registration (by its `seq`) stands: 1 for the first in the queue. */
+  queuePosition(id: number, seq: number): Promise<number> {
+    return queuePosition(this.db, id, seq);
+  }
+
+  /** Teams ids of up to `limit` people with a registration: those with a seat first, then the queue, each in arrival order. */
+  async registeredTeamsIds(id: number, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ person_teams_id: string }>(
+      `SELECT person_teams_id FROM registrations WHERE workshop_id = $1 AND status <> 'cancelled'
+       ORDER BY status = 'registered' DESC, seq LIMIT $2`,
+      [id, limit],
+    );
+    return rows.map((r) => r.person_teams_id);
+  }
+
   async seatsTaken(id: number): Promise<number> {
     const [row] = await this.db.query<{ n: string }>("SELECT count(*) AS n FROM registrations WHERE workshop_id = $1 AND status = 'registered'", [id]);
     return Number(row.n);
@@ -112,7 +145,10 @@ export class WorkshopStore {
       const [locked] = await tx.query<{ capacity: number }>('SELECT capacity FROM workshops WHERE id = $1 FOR UPDATE', [id]);
       if (!locked) return { kind: 'not-found' };
       const [existing] = await tx.query<RegistrationRow>("SELECT * FROM registrations WHERE workshop_id = $1 AND person_aad = $2 AND status <> 'cancelled'", [id, person.aadObjectId]);
-      if (existing) return { kind: existing.status as 'registered' | 'queued', position: await queuePosition(tx, id, Number(existing.seq), existing.status), already: true };
+      if (existing) {
+        const kind = existing.status as 'registered' | 'queued';
+        return { kind, position: kind === 'queued' ? await queuePosition(tx, id, Number(existing.seq)) : undefined, already: true };
+      }
       const [{ n }] = await tx.query<{ n: string }>("SELECT count(*) AS n FROM registrations WHERE workshop_id = $1 AND status = 'registered'", [id]);
       const status = Number(n) < locked.capacity ? 'registered' : 'queued';
       const [row] = await tx.query<{ seq: string }>(
@@ -124,12 +160,15 @@ export class WorkshopStore {
          RETURNING seq`,
         [id, person.aadObjectId, person.teamsId, person.name, organisation, mode, status],
       );
-      return { kind: status, position: await queuePosition(tx, id, Number(row.seq), status), already: false };
+      return { kind: status, position: status === 'queued' ? await queuePosition(tx, id, Number(row.seq)) : undefined, already: false };
     });
   }
 
-  /** Frees the person's seat (or place in the queue); a freed seat goes to the first in the queue. */
-  async cancel(id: number, aad: string): Promise<CancelOutcome> {
+  /**
+   * Frees the person's seat (or place in the queue); a freed seat goes to the first in the queue.
+   * `onPromoted` runs in the same transaction, so what it writes (the notice) commits with the promotion or not at all.
+   */
+  async cancel(id: number, aad: string, onPromoted?: (promoted: Registration, tx: Queryable) => Promise<unknown>): Promise<CancelOutcome> {
     return this.db.transaction(async (tx) => {
       const [locked] = await tx.query('SELECT id FROM workshops WHERE id = $1 FOR UPDATE', [id]);
       if (!locked) return { kind: 'not-found' };
@@ -147,31 +186,30 @@ export class WorkshopStore {
          RETURNING *`,
         [id],
       );
-      return { kind: 'cancelled', promoted: promoted && toRegistration(promoted) };
+      if (!promoted) return { kind: 'cancelled' };
+      await onPromoted?.(toRegistration(promoted), tx);
+      return { kind: 'cancelled', promoted: toRegistration(promoted) };
     });
   }
 
-  /** Workshops starting on `day` (Stockholm) and their registered people not yet reminded. */
-  async dueForReminder(day: string): Promise<Array<{ workshop: Workshop; person: Registration }>> {
+  /**
+   * Workshops starting on `day` (Stockholm) and their registered people whose reminder is not in
+   * the outbox yet (its key: `<reminderKeyPrefix><workshop id>:<aad>`), so each pass writes only what is new.
+   */
+  async dueForReminder(day: string, reminderKeyPrefix: string): Promise<Array<{ workshop: Workshop; person: Registration }>> {
     const rows = await this.db.query<WorkshopRow & RegistrationRow>(
       `SELECT ${workshopColumns('w.')}, r.person_aad, r.person_teams_id, r.person_name, r.organisation, r.mode, r.status, r.seq
        FROM workshops w JOIN registrations r ON r.workshop_id = w.id AND r.status = 'registered'
-       LEFT JOIN workshop_reminders m ON m.workshop_id = w.id AND m.person_aad = r.person_aad
-       WHERE (w.starts_at AT TIME ZONE 'Europe/Stockholm')::date = $1::date AND m.workshop_id IS NULL`,
-      [day],
+       WHERE (w.starts_at AT TIME ZONE $2::text)::date = $1::date
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = $3::text || w.id::text || ':' || r.person_aad)`,
+      [day, ZONE, reminderKeyPrefix],
     );
     return rows.map((r) => ({ workshop: toWorkshop(r), person: toRegistration(r) }));
   }
-
-  async claimReminder(id: number, aad: string): Promise<boolean> {
-    const rows = await this.db.query('INSERT INTO workshop_reminders (workshop_id, person_aad) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING workshop_id', [id, aad]);
-    return rows.length === 1;
-  }
 }
 
-/** 1 for the first in the queue; undefined for someone with a seat. */
-async function queuePosition(q: Queryable, id: number, seq: number, status: string): Promise<number | undefined> {
-  if (status !== 'queued') return undefined;
+/** 1 for the first in the queue. */
+async function queuePosition(q: Queryable, id: number, seq: number): Promise<number> {
   const [{ n }] = await q.query<{ n: string }>("SELECT count(*) AS n FROM registrations WHERE workshop_id = $1 AND status = 'queued' AND seq <= $2", [id, seq]);
   return Number(n);
 }
