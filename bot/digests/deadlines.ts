@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { knowledgeDir } from '../paths';
 import { KnowledgeError, type Source } from '../qa/knowledge-base';
+import { isCalendarDate } from '../stockholm';
 import { MONTHS, period, type When } from './deadline-dates';
 
 export interface Deadline {
@@ -14,8 +15,8 @@ export interface Deadline {
   when: When;
   /** "Källa: …" for the documents' deadlines; none for an organisation's own. */
   source?: string;
-  /** For an organisation's own deadline: its id and who may remove it. */
-  own?: { id: number; authorAad: string };
+  /** For an organisation's own deadline: its id, who may remove it, and the Stockholm day it was added (no reminder is due before it). */
+  own?: { id: number; authorAad: string; addedOn: string };
 }
 
 const text = z.string().trim().min(1);
@@ -39,7 +40,10 @@ const entrySchema = z
   .strict()
   .refine((e) => ['dag', 'månad', 'år', 'årstid', 'årsskifte', 'återkommande'].filter((k) => k in e && (e as Record<string, unknown>)[k] !== undefined).length === 1, {
     message: 'give exactly one of dag, månad, år, årstid, årsskifte, återkommande',
-  });
+  })
+  .refine((e) => !e.dag || isCalendarDate(e.dag), { message: 'dag is not a date in the calendar', path: ['dag'] })
+  .refine((e) => !e.återkommande || e.återkommande.till >= e.återkommande.från, { message: 'till is before från', path: ['återkommande'] })
+  .refine((e) => !e.årsskifte || Number(e.årsskifte.slice(5)) === Number(e.årsskifte.slice(0, 4)) + 1, { message: 'årsskifte must be two years in a row, like "2026/2027"', path: ['årsskifte'] });
 
 type Entry = z.infer<typeof entrySchema>;
 
@@ -62,22 +66,43 @@ export function loadDeadlines(sources: Source[], file = path.join(knowledgeDir, 
     throw new KnowledgeError(`${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   const parsed = z.array(entrySchema).safeParse(raw);
-  if (!parsed.success) throw new KnowledgeError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new KnowledgeError(`${file}: ${parsed.error.issues.map((i) => `${where(raw, i.path)}${i.message}`).join('; ')}`);
   const byId = new Map(sources.map((s) => [s.id, s]));
-  return parsed.data.flatMap((e) => {
+  const deadlines = parsed.data.flatMap((e) => {
     const source = byId.get(e.källa.dokument);
     if (!source) throw new KnowledgeError(`${file}: ${e.id}: källa.dokument "${e.källa.dokument}" is not in sources.yaml`);
     const cite = `${source.utgivare}: ${source.titel}${e.källa.avsnitt ? `, ${e.källa.avsnitt}` : ''}`;
-    return whens(e).map(({ suffix, when }) => ({ key: `${e.id}${suffix}`, title: e.titel, description: e.beskrivning, when, source: cite }));
+    return whens(e).map(({ suffix, when }) => ({ id: e.id, key: `${e.id}${suffix}`, title: e.titel, description: e.beskrivning, when, source: cite }));
   });
+  // Reminders are sent once per key: a second deadline under a key already used would never be reminded of.
+  const seen = new Map<string, string>();
+  for (const { id, key } of deadlines) {
+    const first = seen.get(key);
+    if (first === id) throw new KnowledgeError(`${file}: ${id}: two entries have this id; give each entry an id of its own`);
+    if (first !== undefined) throw new KnowledgeError(`${file}: ${id}: its deadline "${key}" has the same id as one of "${first}"; give each entry an id of its own`);
+    seen.set(key, id);
+  }
+  return deadlines.map(({ id: _id, ...deadline }) => deadline);
 }
 
-/** In order of when they fall: by first possible day, then by last. */
+/** "delrapport: återkommande.till: " for an issue at entry 0's `återkommande.till`: the entry by its id where it has one. */
+function where(raw: unknown, path: Array<string | number>): string {
+  if (path.length === 0) return '';
+  const [index, ...rest] = path;
+  const id = Array.isArray(raw) ? (raw[Number(index)] as { id?: unknown } | undefined)?.id : undefined;
+  const entry = typeof id === 'string' && id ? id : `entry ${Number(index) + 1}`;
+  return `${entry}: ${rest.length ? `${rest.join('.')}: ` : ''}`;
+}
+
+/**
+ * In order of when they are due: by the last day they can fall, then by the first. So "vintern 2028",
+ * which may be as late as December, comes after "februari 2028", and "2027" after "februari 2027".
+ */
 export function inOrder(deadlines: Deadline[]): Deadline[] {
   return [...deadlines].sort((a, b) => {
     const pa = period(a.when);
     const pb = period(b.when);
-    return pa.start.localeCompare(pb.start) || pa.end.localeCompare(pb.end) || a.title.localeCompare(b.title, 'sv');
+    return pa.end.localeCompare(pb.end) || pa.start.localeCompare(pb.start) || a.title.localeCompare(b.title, 'sv');
   });
 }
 

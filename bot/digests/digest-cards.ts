@@ -1,11 +1,21 @@
 import { renderCard } from '../../cards/render';
+import { swedishWhen } from '../stockholm';
 import type { OutgoingMessage } from '../teams/turn';
 import { daysUntil, label, timeLeft } from './deadline-dates';
 import type { Deadline } from './deadlines';
 import type { Cadence } from './digest-store';
+import { nextSlot } from './schedule';
 
-export const DIGEST_DAYS = 90;
-export const CADENCE_LABEL: Record<Cadence, string> = { weekly: 'varje måndag kl. 08.00', daily: 'varje dag kl. 08.00' };
+const DIGEST_DAYS = 90;
+const CADENCE_LABEL: Record<Cadence, string> = { weekly: 'varje måndag kl. 08.00', daily: 'varje dag kl. 08.00' };
+const CADENCE_NAME: Record<Cadence, string> = { weekly: 'veckovis', daily: 'dagligen' };
+
+/** When the digest comes: the cadence's own words, or DIGEST_CRON's schedule (which then replaces both cadences) and its next moment. */
+export function scheduleLabel(cadence: Cadence, pattern: string | undefined, now: Date): string {
+  if (!pattern) return CADENCE_LABEL[cadence];
+  const next = nextSlot(pattern, now);
+  return `enligt driftens schema "${pattern}" (svensk tid)${next ? `, nästa gång ${swedishWhen(next)}` : ''}`;
+}
 
 function item(d: Deadline, today: string, viewerAad?: string) {
   const days = daysUntil(d.when, today);
@@ -42,18 +52,39 @@ export function digestMessage(coming: Deadline[], today: string): OutgoingMessag
   return list('Sammanfattning: tidsfrister', shown.length ? intro : 'Inga kommande tidsfrister.', shown, today, 'Skriv "tidsfrister" för alla, "avsluta prenumeration" för att sluta få sammanfattningen.');
 }
 
+/** `days` is what is actually left: a reminder sent late after downtime says so. */
 export function reminderMessage(d: Deadline, days: number): OutgoingMessage {
   const when = days === 1 ? 'i morgon' : `om ${days} dagar`;
   return { text: `Påminnelse: "${d.title}" ${when}, ${label(d.when)}. ${d.description}` };
 }
 
-/** The confirmation, with the button that undoes it. */
-export function subscriptionMessage(now: Cadence | undefined, before: Cadence | undefined): OutgoingMessage {
-  const title = now ? 'Prenumeration på tidsfrister' : 'Prenumerationen är avslutad';
-  const text = now
-    ? `Den här konversationen får en sammanfattning av kommande tidsfrister ${CADENCE_LABEL[now]}, och påminnelser 30, 7 och 1 dag före tidsfrister med datum.`
-    : 'Inga fler sammanfattningar eller påminnelser hit. Skriv "prenumerera" för att börja igen.';
-  const undoCadence = before ?? 'none';
-  const undoTitle = now ? (before ? `Ångra (tillbaka till ${before === 'weekly' ? 'veckovis' : 'dagligen'})` : 'Ångra') : 'Ångra';
-  return { text: `${title}. ${text}`, card: renderCard('subscription', { title, text, undoTitle, undoCadence }) };
+export interface SubscriptionChange {
+  /** The cadence now; undefined when there is no subscription now. */
+  now?: Cadence;
+  before?: Cadence;
+  /** How `now` reads, from scheduleLabel. */
+  schedule?: string;
+  /** In a channel the subscription is the whole channel's, whichever thread it was made in. */
+  inChannel: boolean;
+}
+
+/** The confirmation, with the button that undoes it; or, when there was nothing to end, one that subscribes. */
+export function subscriptionMessage({ now, before, schedule, inChannel }: SubscriptionChange): OutgoingMessage {
+  const here = inChannel ? 'Kanalen' : 'Den här konversationen';
+  let title: string, text: string, buttonTitle: string;
+  if (now) {
+    title = 'Prenumeration på tidsfrister';
+    text = `${here} får en sammanfattning av kommande tidsfrister ${schedule}${inChannel ? ' som ett nytt inlägg' : ''}, och påminnelser 30, 7 och 1 dag före tidsfrister med datum.`;
+    buttonTitle = before ? `Ångra (tillbaka till ${CADENCE_NAME[before]})` : 'Ångra';
+  } else if (before) {
+    title = 'Prenumerationen är avslutad';
+    text = 'Inga fler sammanfattningar eller påminnelser hit. Skriv "prenumerera" för att börja igen.';
+    buttonTitle = 'Ångra';
+  } else {
+    title = 'Ingen prenumeration att avsluta';
+    text = `${here} prenumererar inte på tidsfrister, så det fanns inget att avsluta.`;
+    buttonTitle = 'Prenumerera';
+  }
+  const buttonCadence = now ? (before ?? 'none') : (before ?? 'weekly');
+  return { text: `${title}. ${text}`, card: renderCard('subscription', { title, text, buttonTitle, buttonCadence }) };
 }

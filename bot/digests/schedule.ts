@@ -5,7 +5,7 @@ import type { Cadence } from './digest-store';
 /** Monday 08:00 and every day 08:00, Stockholm time, summer and winter alike. */
 export const DEFAULT_PATTERNS: Record<Cadence, string> = { weekly: '0 8 * * 1', daily: '0 8 * * *' };
 /** A missed digest is sent late, once, if the bot comes back within this long. */
-export const CATCH_UP_MS = 24 * 3_600_000;
+const CATCH_UP_MS = 24 * 3_600_000;
 
 export function isValidPattern(pattern: string): boolean {
   try {
@@ -29,10 +29,10 @@ export function dueSlot(pattern: string, now: Date, since: Date): Date | undefin
   return latest;
 }
 
-/** The next moments of a schedule, for telling people when their digest comes. */
-export function nextSlots(pattern: string, from: Date, count = 1): Date[] {
+/** The next moment of a schedule after `from`, for telling people when their digest comes. */
+export function nextSlot(pattern: string, from: Date): Date | undefined {
   const cron = new Cron(pattern, { paused: true, timezone: ZONE });
-  const runs = cron.nextRuns(count, from);
+  const next = cron.nextRun(from) ?? undefined;
   cron.stop();
-  return runs;
+  return next;
 }
