@@ -15,7 +15,7 @@ targetScope = 'resourceGroup'
 @description('Azure region of the Web App, PostgreSQL and Key Vault (the Azure Bot itself is global). Defaults to the resource group\'s region.')
 param location string = resourceGroup().location
 
-@description('Lowercase letters and digits, starting with a letter: every resource name starts with it. Names that must be globally unique also get a suffix derived from the resource group.')
+@description('Lowercase letters a–z and digits, starting with a letter, 3 to 15 characters: every resource name starts with it, and PostgreSQL and Key Vault names allow nothing else. Anything else fails the deployment. Names that must be globally unique also get a suffix derived from the resource group.')
 @minLength(3)
 @maxLength(15)
 param namePrefix string = 'planeringsboten'
@@ -42,7 +42,7 @@ param botSku string = 'F0'
 ])
 param msaAppType string = 'SingleTenant'
 
-@description('SingleTenant: the Application (client) id of the bot\'s app registration. UserAssignedMSI: leave empty; the client id of the identity this template creates is used.')
+@description('SingleTenant: the Application (client) id of the bot\'s app registration, a GUID; without one the deployment fails, since a bot without an app id would run without authentication. UserAssignedMSI: leave empty; the client id of the identity this template creates is used.')
 param msaAppId string = ''
 
 @description('The Entra ID tenant of the bot\'s identity (your organisation\'s tenant).')
@@ -66,9 +66,9 @@ param msaAppPassword string = ''
 ])
 param appServicePlanSku string = 'B1'
 
-@description('Number of instances of the bot (Basic sizes allow up to 3, Standard up to 10). They share the PostgreSQL database.')
+@description('Number of instances of the bot; they share the PostgreSQL database. App Service allows at most 3 on Basic sizes (B1–B3), 10 on Standard (S1–S3) and 30 on Premium v3: more than the chosen size allows fails the deployment.')
 @minValue(1)
-@maxValue(10)
+@maxValue(30)
 param instanceCount int = 1
 
 @description('Node.js runtime of the Web App. Node 20 reached its end of life in April 2026; the bot runs on 20 and later.')
@@ -96,6 +96,19 @@ param logLevel string = 'info'
 
 @description('Optional cron pattern (Stockholm time, seconds allowed) replacing the digest schedule. Empty: Monday 08:00 (weekly) and 08:00 (daily).')
 param digestCron string = ''
+
+@description('Comma-separated Entra ID tenant ids whose activities the bot serves (ALLOWED_TENANTS); any other tenant gets 403. Defaults to msaAppTenantId, your own tenant. Empty serves every tenant.')
+param allowedTenants string = msaAppTenantId
+
+@description('Messages a person may send a minute before the bot asks them to wait (RATE_LIMIT_PER_MINUTE), per instance.')
+@minValue(1)
+@maxValue(10000)
+param rateLimitPerMinute int = 20
+
+@description('Days unanswered questions, people\'s own words, are kept (RETENTION_DAYS); decisions and registrations are records and stay.')
+@minValue(1)
+@maxValue(3650)
+param retentionDays int = 90
 
 @description('Administrator login of the PostgreSQL server; the bot connects as this user. Not admin, root, azure_superuser or anything starting with pg_.')
 param postgresAdminLogin string = 'planeringsboten'
@@ -129,19 +142,37 @@ param postgresStorageSizeGB int = 32
 // Names and derived values
 // ---------------------------------------------------------------------------------------------------------------
 
+// Checks of parameter values that decorators cannot express (Bicep has no regular expressions). Each checked value is
+// either the value or fail(), which stops the deployment with its message.
+
+// Splitting at every allowed character leaves nothing when the prefix has only those; the first must be a letter.
+var prefixCharacters = [for i in range(0, 36): substring('abcdefghijklmnopqrstuvwxyz0123456789', i, 1)]
+var prefixIsValid = empty(join(split(namePrefix, prefixCharacters), '')) && !contains('0123456789', first(namePrefix))
+var prefix = prefixIsValid ? namePrefix : fail('namePrefix may hold only lowercase letters a-z and digits, starting with a letter (PostgreSQL and Key Vault names allow nothing else).')
+
+var isMsi = msaAppType == 'UserAssignedMSI'
+// Without an app id the bot would start in local mode, without Bot Framework authentication. An app id is a GUID:
+// 36 characters in five groups, which also refuses the REPLACE-WITH-… placeholder of main.parameters.json.
+// A var of its own: botAppId also reads the identity's client id, which exists only once the identity does.
+var msaAppIdIsGuid = length(msaAppId) == 36 && length(split(msaAppId, '-')) == 5
+var singleTenantAppId = isMsi || msaAppIdIsGuid ? msaAppId : fail('msaAppId must be the Application (client) id of the bot\'s app registration (a GUID) when msaAppType is SingleTenant.')
+var botAppId = isMsi ? appIdentity.properties.clientId : singleTenantAppId
+
+// App Service's limit of instances for each tier of appServicePlanSku: B* Basic, S* Standard, P*v3 Premium v3.
+var maxInstances = startsWith(appServicePlanSku, 'B') ? 3 : startsWith(appServicePlanSku, 'S') ? 10 : 30
+var instances = instanceCount <= maxInstances ? instanceCount : fail('instanceCount is more than appServicePlanSku allows: at most 3 on B1-B3, 10 on S1-S3, 30 on P0v3-P2v3.')
+
 // Web App, PostgreSQL, Key Vault and bot names are global (DNS names or handles): a stable suffix per resource group
 // keeps them unique and lets the template be deployed again to update the same resources.
 var suffix = uniqueString(resourceGroup().id)
-var webAppName = '${namePrefix}-${suffix}'
-var planName = '${namePrefix}-plan'
-var identityName = '${namePrefix}-identity'
-var postgresName = '${namePrefix}-pg-${suffix}'
-var vaultName = take('${namePrefix}kv${suffix}', 24)
-var botName = '${namePrefix}-bot-${suffix}'
+var webAppName = '${prefix}-${suffix}'
+var planName = '${prefix}-plan'
+var identityName = '${prefix}-identity'
+var postgresName = '${prefix}-pg-${suffix}'
+var vaultName = take('${prefix}kv${suffix}', 24)
+var botName = '${prefix}-bot-${suffix}'
 
 var databaseName = 'planeringsboten'
-var isMsi = msaAppType == 'UserAssignedMSI'
-var botAppId = isMsi ? appIdentity.properties.clientId : msaAppId
 
 // App Service routes requests to the port in PORT/WEBSITES_PORT; 8080 is what its Node.js images expect.
 var appPort = '8080'
@@ -300,7 +331,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   kind: 'linux'
   sku: {
     name: appServicePlanSku
-    capacity: instanceCount
+    capacity: instances
   }
   properties: {
     reserved: true // Linux
@@ -349,11 +380,14 @@ var botSettings = {
   MicrosoftAppTenantId: msaAppTenantId
   DATABASE_URL: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${databaseUrlSecretName})'
   PUBLIC_URL: publicBaseUrl
-  HOST: '0.0.0.0'
+  // No HOST: with MicrosoftAppId set the bot binds every interface itself, and without one it stays on loopback.
   PORT: appPort
   WEBSITES_PORT: appPort
   LOG_LEVEL: logLevel
   DIGEST_CRON: digestCron
+  ALLOWED_TENANTS: allowedTenants
+  RATE_LIMIT_PER_MINUTE: string(rateLimitPerMinute)
+  RETENTION_DAYS: string(retentionDays)
   // Zip deploy runs Oryx: npm install (with devDependencies, and .npmrc's yes=true for a postinstall's npx),
   // then npm run build, which compiles to dist/ and saves the knowledge index.
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'true'

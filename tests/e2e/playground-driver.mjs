@@ -1,5 +1,6 @@
 // Drives the Agents Playground in headless Chromium as a person would, for tests/e2e/playground.test.ts.
-// Run it inside a network namespace with only loopback, so nothing leaves the machine:
+// It runs the compiled bot (the test's global setup builds it; by hand: npm run build first), inside a network
+// namespace with only loopback, so nothing leaves the machine:
 //   unshare -n sh -c 'ip link set lo up && exec node tests/e2e/playground-driver.mjs <artifactsDir> <tmpDir>'
 // Screenshots and the children's logs go to artifactsDir; the database and browser profile to tmpDir.
 // With UPDATE_DOCS_SCREENSHOT=1 it also writes docs/playground.png (the README's picture); by default
@@ -37,6 +38,9 @@ const DIGEST_WAIT_MS = 20_000;
 const HELP_TITLE = 'Planeringsboten hjälper dig';
 const DRAFT_TITLE = 'Gemensam planeringsbild för länet';
 const WORKSHOP_TITLE = 'Workshop: regional planeringsbild';
+const DEADLINE_TITLE = 'Remissvar om regionplanen';
+// The list of deadlines ("tidsfrister"); its title alone also appears on the help card.
+const DEADLINES_INTRO = 'Datumen har den precision källorna ger.';
 const steps = [];
 const unexpectedExits = [];
 let currentStep = 'start';
@@ -51,6 +55,8 @@ async function start() {
     playgroundPort: 56150,
     dataDir: mkdtempSync(path.join(tmpDir, 'data-')),
     logDir: artifactsDir,
+    // Built once by the test's global setup; compiling again would only add time.
+    build: false,
     botEnv: { DIGEST_CRON },
     onUnexpectedExit: (name, how) => unexpectedExits.push(`${name} exited during the test (${how})`),
   });
@@ -109,6 +115,14 @@ async function expectVisible(locator, what, timeout = WAIT_MS) {
   }
 }
 
+async function expectHidden(locator, what, timeout = WAIT_MS) {
+  try {
+    await locator.first().waitFor({ state: 'hidden', timeout });
+  } catch {
+    throw new Error(`${what} was still there after ${timeout / 1000} s`);
+  }
+}
+
 /** Does something to the page; if it cannot (an element missing, disabled…), says what it tried. */
 async function act(what, action) {
   try {
@@ -120,6 +134,10 @@ async function act(what, action) {
 
 /** Adaptive Cards with this text; a bare getByText would also match the log panel. */
 const card = (scope, text) => scope.locator('.ac-adaptiveCard', { hasText: text });
+/** The workshop card as posted for everyone (the organiser's own view has "Deltagarlista"). */
+const postedWorkshop = () => card(page, WORKSHOP_TITLE).filter({ hasText: '20 av 20 platser kvar' }).filter({ hasNot: page.getByRole('button', { name: 'Deltagarlista' }) });
+const deadlineList = () => card(page, 'Kommande tidsfrister').filter({ hasText: DEADLINES_INTRO });
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The message box: in personal chat the only rich-text editor; in a channel the first one is
@@ -134,17 +152,20 @@ async function say(text) {
   await act('click "Send Message"', () => page.getByRole('button', { name: 'Send Message' }).click());
 }
 
-/** Writes "@Test Bot <text>" as a new post in the open channel, picking the bot from the mention menu. */
-async function postMentioningBot(text) {
-  await act('type "@" in "Start a new post"', () => messageBox().pressSequentially('@'));
+/**
+ * Writes "@Test Bot <text>", picking the bot from the mention menu, and sends it: as a new post in the
+ * open channel ("Post") or as a message in a group chat ("Send Message").
+ */
+async function mentionBot(text, send = 'Post') {
+  await act('type "@" in the message box', () => messageBox().pressSequentially('@'));
   await expectVisible(page.getByRole('menuitem', { name: /^Test Bot/ }), 'The mention menu entry "Test Bot"');
   await act('choose "Test Bot" in the mention menu', () => page.getByRole('menuitem', { name: /^Test Bot/ }).click());
   await act(`type " ${text}" after the mention`, () => messageBox().pressSequentially(` ${text}`));
-  await act('click "Post"', () => page.getByRole('button', { name: 'Post' }).click());
+  await act(`click "${send}"`, () => page.getByRole('button', { name: send }).click());
 }
 
 /** A thread in the open channel: the group holding a post that mentioned the bot, and its replies. */
-const threadOf = (text) => page.getByRole('group').filter({ hasText: new RegExp(`Test Bot\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) });
+const threadOf = (text) => page.getByRole('group').filter({ hasText: new RegExp(`Test Bot\\s*${escapeRegExp(text)}`) });
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -152,6 +173,19 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 function nextMonthDay(day) {
   const now = new Date();
   return new Date(now.getFullYear(), now.getMonth() + 1, day);
+}
+
+const SWEDISH_MONTHS = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'];
+
+/**
+ * How a deadline row reads: its title, the days left as the bot counts them (Stockholm calendar days), and the
+ * date. Counted now; a card drawn just before midnight in Stockholm may say one day more.
+ */
+function deadlineRow(title, date) {
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(new Date()).split('-').map(Number);
+  const days = Math.round((Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) - Date.UTC(y, m - 1, d)) / 86_400_000);
+  const label = `${date.getDate()} ${SWEDISH_MONTHS[date.getMonth()]} ${date.getFullYear()}`;
+  return new RegExp(`${escapeRegExp(title)}\\s*om (${days}|${days + 1}) dagar\\s*${label}`);
 }
 
 /** Picks a date of next month in an Input.Date, as a person does: open the calendar, next month, the day. */
@@ -262,8 +296,8 @@ async function run() {
   await step('workshop-publish', async () => {
     const form = card(page, 'Antal platser').filter({ has: page.getByRole('button', { name: 'Publicera' }) }).last();
     await act('click "Publicera"', () => form.getByRole('button', { name: 'Publicera' }).click());
-    // The posted card is the shared view (the organiser's own view replaces the form and says "publicerad").
-    const posted = card(page, WORKSHOP_TITLE).filter({ hasText: '20 av 20 platser kvar' }).filter({ hasNotText: 'Workshoppen är publicerad' });
+    // The posted card is the shared view, without "Deltagarlista": the organiser's own view replaces the form.
+    const posted = postedWorkshop();
     await expectVisible(posted, `The posted workshop card "${WORKSHOP_TITLE}" with "20 av 20 platser kvar"`);
     await expectVisible(posted.getByText(/ 15 \S+ \d{4} kl\. 13:00$/), 'The chosen date and time "… 15 <månad> <år> kl. 13:00" on the workshop card');
     await expectVisible(posted.getByRole('button', { name: 'Anmäl mig' }), 'The button "Anmäl mig" on the posted workshop card');
@@ -271,7 +305,7 @@ async function run() {
   });
 
   await step('workshop-register', async () => {
-    const posted = card(page, WORKSHOP_TITLE).filter({ hasText: '20 av 20 platser kvar' }).filter({ hasNotText: 'Workshoppen är publicerad' });
+    const posted = postedWorkshop();
     await act('fill in "Organisation"', () => posted.getByLabel('Organisation').fill('Region Västra Götaland'));
     await act('choose "Digitalt"', () => posted.getByRole('radio', { name: 'Digitalt' }).check());
     await act('click "Anmäl mig"', () => posted.getByRole('button', { name: 'Anmäl mig' }).click());
@@ -282,6 +316,53 @@ async function run() {
     // An Action.OpenUrl renders as a link (it opens the signed .ics download).
     await expectVisible(registered.getByRole('link', { name: 'Lägg till i kalendern' }), 'The button "Lägg till i kalendern" after registering');
     return registered;
+  });
+
+  // Alex changes their mind: the seat is free again and the card offers "Anmäl mig" anew.
+  await step('workshop-cancel', async () => {
+    const registered = card(page, WORKSHOP_TITLE).filter({ hasText: 'Du är anmäld' });
+    await act('click "Avanmäl mig"', () => registered.getByRole('button', { name: 'Avanmäl mig' }).click());
+    // The clicked card shows "Du är avanmäld" until the posted card, redrawn for everyone, replaces it;
+    // in the playground the two race, so what must hold is what everyone sees after: the registration
+    // gone from the card, the seat free again and "Anmäl mig" offered.
+    await expectHidden(registered, 'The card saying "Du är anmäld"');
+    const cancelled = card(page, WORKSHOP_TITLE).last();
+    await expectVisible(cancelled.getByText('20 av 20 platser kvar'), 'The seat count "20 av 20 platser kvar" on the card after cancelling');
+    await expectVisible(cancelled.getByRole('button', { name: 'Anmäl mig' }), 'The button "Anmäl mig" after cancelling');
+    return cancelled;
+  });
+
+  // An own deadline, a day of next month: the list and the digest must show it with its days left, whatever
+  // the date of the run (the documents' deadlines come and go with the calendar).
+  const deadlineDate = nextMonthDay(20);
+  await step('deadline-form', async () => {
+    await say('ny tidsfrist');
+    const form = card(page, 'Ny tidsfrist').filter({ has: page.getByRole('button', { name: 'Spara' }) }).last();
+    await expectVisible(form, 'The form "Ny tidsfrist" with "Spara"');
+    await act('fill in "Titel"', () => form.getByLabel('Titel').fill(DEADLINE_TITLE));
+    await pickDate(form.getByLabel('Datum'), deadlineDate, '"Datum"');
+    return form;
+  });
+
+  await step('deadline-save', async () => {
+    const form = card(page, 'Ny tidsfrist').filter({ has: page.getByRole('button', { name: 'Spara' }) }).last();
+    await act('click "Spara"', () => form.getByRole('button', { name: 'Spara' }).click());
+    // The form gives way to the list, where the author may remove their own deadline.
+    const list = deadlineList().filter({ hasText: deadlineRow(DEADLINE_TITLE, deadlineDate) });
+    await expectVisible(list, `The list "Kommande tidsfrister" with "${DEADLINE_TITLE}", its days left and date`);
+    await expectVisible(list.getByRole('button', { name: 'Ta bort' }), 'The button "Ta bort" on the own deadline');
+    return list.getByText(DEADLINE_TITLE);
+  });
+
+  await step('deadlines', async () => {
+    await say('tidsfrister');
+    // The second list in the chat: the first replaced the form.
+    const list = deadlineList().nth(1);
+    await expectVisible(list, 'The card "Kommande tidsfrister" answering "tidsfrister"');
+    await expectVisible(list.filter({ hasText: deadlineRow(DEADLINE_TITLE, deadlineDate) }), `The row "${DEADLINE_TITLE}" with its days left and date`);
+    // The documents' deadlines run to the final report of the mission (winter 2028), each with its source.
+    await expectVisible(list.getByText(/^Källa: /), 'A deadline from the documents with its "Källa: …"');
+    return list.getByText(DEADLINE_TITLE);
   });
 
   await step('subscribe', async () => {
@@ -295,7 +376,28 @@ async function run() {
   await step('digest', async () => {
     const digest = card(page, 'Sammanfattning: tidsfrister');
     await expectVisible(digest, `The digest card "Sammanfattning: tidsfrister" (DIGEST_CRON ${DIGEST_CRON})`, DIGEST_WAIT_MS);
-    return digest;
+    const row = digest.filter({ hasText: deadlineRow(DEADLINE_TITLE, deadlineDate) });
+    await expectVisible(row, `The digest's row "${DEADLINE_TITLE}" with its days left and date`);
+    return row.getByText(DEADLINE_TITLE);
+  });
+
+  await step('unsubscribe', async () => {
+    await say('avsluta prenumeration');
+    const confirmation = card(page, 'Prenumerationen är avslutad');
+    await expectVisible(confirmation, 'The card "Prenumerationen är avslutad"');
+    return confirmation;
+  });
+
+  await step('group-chat-question', async () => {
+    await act('open Group Chat', () => page.getByRole('treeitem', { name: /Group Chat/ }).click());
+    const question = 'Vad är en viljeriktning?';
+    await mentionBot(question, 'Send Message');
+    const answer = card(page, 'Viljeriktning').filter({ hasText: /Källa: / });
+    await expectVisible(answer.getByText('Viljeriktning', { exact: true }), 'The answer card "Viljeriktning" in the group chat');
+    // It quotes its source and names it, as in personal chat.
+    await expectVisible(answer.getByText(/"[^"]{20,}"/), 'A quoted passage on the answer card in the group chat');
+    await expectVisible(answer.getByText(/^Källa: /), 'The line "Källa: …" on the answer card in the group chat');
+    return answer;
   });
 
   await step('channel-general', async () => {
@@ -321,7 +423,7 @@ async function run() {
 
   await step('channel-question', async () => {
     const question = 'Vilka pilotprojekt finns?';
-    await postMentioningBot(question);
+    await mentionBot(question);
     const thread = threadOf(question);
     await expectVisible(thread, `The new post "@Test Bot ${question}" in channel General`);
     const answer = card(thread, 'SPELPLAN').filter({ hasText: 'SPIN' });

@@ -1,12 +1,15 @@
 /**
- * infra/main.bicep and infra/main.parameters.json, checked without the Bicep CLI (not installable here): a structural
- * check of the whole file by ./bicep-checker, then what the deployment must contain, resource by resource. When the
- * devDependencies tree-sitter and tree-sitter-bicep are installed, the Bicep grammar parses the file as well.
+ * infra/main.bicep and infra/main.parameters.json, checked without the Bicep CLI (not installable here): the Bicep
+ * grammar (tree-sitter-bicep) parses the file, ./bicep-checker checks its structure, ./bicep-eval runs its parameter
+ * checks and computes the app settings as a deployment would, and the tests check what each resource must contain.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../../bot/config';
+import Parser from 'tree-sitter';
+import Bicep from 'tree-sitter-bicep';
+import { bicepEvaluator, DeploymentFailure } from './bicep-eval';
 import {
   allowedValues,
   checkBicep,
@@ -41,6 +44,41 @@ function prop(r: Declaration, ...propertyPath: string[]): string {
   return text(propertyTokens(r.value, propertyPath));
 }
 const bare = (tokens: Token[] | undefined) => (tokens ?? []).filter((t) => t.type !== 'newline');
+
+// One deployment's context: ids and what Azure would report of the resources the expressions read.
+const TENANT_ID = '66666666-7777-8888-9999-000000000000';
+const APP_ID = '11111111-2222-3333-4444-555555555555';
+const MSI_CLIENT_ID = '99999999-8888-7777-6666-555555555555';
+const HOST_NAME = 'planeringsboten-abcdefghijklm.azurewebsites.net';
+/** A deployment with these parameters (a SingleTenant bot with a valid app id unless they say otherwise). */
+function deployment(given: Record<string, unknown> = {}) {
+  return bicepEvaluator(bicep, {
+    params: { msaAppId: APP_ID, postgresAdminPassword: 'a password', msaAppPassword: 'a client secret', ...given },
+    resources: {
+      appIdentity: { id: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id', properties: { clientId: MSI_CLIENT_ID } },
+      site: { properties: { defaultHostName: HOST_NAME } },
+      vault: { name: 'planeringsbotenkvabcdefg' },
+      postgres: { properties: { fullyQualifiedDomainName: 'pb.postgres.database.azure.com' } },
+    },
+    functions: {
+      resourceGroup: () => ({ id: '/subscriptions/0/resourceGroups/rg-planeringsboten', location: 'swedencentral' }),
+      tenant: () => ({ tenantId: TENANT_ID }),
+      subscription: () => ({ tenantId: TENANT_ID }),
+      // ARM's uniqueString is 13 lowercase letters and digits.
+      uniqueString: () => 'abcdefghijklm',
+    },
+  });
+}
+/** What a deployment refuses with, or undefined when it goes ahead. */
+function refusal(evaluate: () => unknown): string | undefined {
+  try {
+    evaluate();
+    return undefined;
+  } catch (err) {
+    if (err instanceof DeploymentFailure) return err.message;
+    throw err;
+  }
+}
 
 describe('the Bicep checker', () => {
   // Each broken file must be caught: a checker that passes everything would prove nothing about main.bicep.
@@ -94,6 +132,28 @@ describe('the Bicep checker', () => {
   });
 });
 
+describe('the Bicep evaluator', () => {
+  const value = (src: string, name: string, params: Record<string, unknown> = {}) => bicepEvaluator(checkBicep(src), { params }).value(name);
+
+  it('evaluates params, vars, interpolation, loops and the functions the checks use', () => {
+    const src = "param p string = 'ab'\nvar chars = [for i in range(0, 2): substring('xyz', i, 1)]\nvar v = '${toUpper(p)}-${join(split('axbyc', chars), '')}-${length(p) * 2}'\n";
+    expect(value(src, 'v')).toBe('AB-abc-4');
+    expect(value(src, 'v', { p: 'q' })).toBe('Q-abc-2');
+  });
+
+  it('evaluates only the branch a ternary chooses, and both sides of && as ARM does', () => {
+    const src = "param n int\nvar t = n > 1 ? 'big' : fail('too small')\nvar a = n > 1 && fail('both sides')\n";
+    expect(value(src, 't', { n: 2 })).toBe('big');
+    expect(() => value(src, 't', { n: 1 })).toThrow(new DeploymentFailure('too small'));
+    expect(() => value(src, 'a', { n: 0 })).toThrow(new DeploymentFailure('both sides'));
+  });
+
+  it('refuses what it does not know rather than guessing', () => {
+    expect(() => value("var v = dateTimeAdd('2026-01-01', 'P1D')\n", 'v')).toThrow(/does not know the function dateTimeAdd/);
+    expect(() => value("resource r 'Microsoft.Web/sites@2024-04-01' = {\n  name: 'x'\n}\nvar v = r.id\n", 'v')).toThrow(/r has no value here/);
+  });
+});
+
 describe('infra/main.bicep', () => {
   it('is well-formed: balanced, declarations in shape, every identifier declared and used, secrets handled', () => {
     expect(bicep.errors).toEqual([]);
@@ -133,7 +193,9 @@ describe('infra/main.bicep', () => {
     for (const p of ['msaAppId', 'msaAppTenantId', 'msaAppMSIResourceId', 'displayName']) expect(prop(bot, 'properties', p)).not.toBe('');
     // With UserAssignedMSI the bot is the identity the template creates: its resource id and client id.
     expect(prop(bot, 'properties', 'msaAppMSIResourceId')).toMatch(/isMsi \? appIdentity \. id : null/);
-    expect(text(symbols.get('botAppId')?.value)).toMatch(/appIdentity \. properties \. clientId : msaAppId/);
+    const appId = (given: Record<string, unknown>) => deployment(given).expression(propertyTokens(bot.value, ['properties', 'msaAppId'])!);
+    expect(appId({ msaAppType: 'UserAssignedMSI', msaAppId: '' })).toBe(MSI_CLIENT_ID);
+    expect(appId({ msaAppType: 'SingleTenant' })).toBe(APP_ID);
     expect(prop(bot, 'properties', 'endpoint')).toMatch(/^'https:\/\/\$\{…\}\/api\/messages' site \. properties \. defaultHostName$/);
   });
 
@@ -187,6 +249,9 @@ describe('infra/main.bicep', () => {
     // Looked up inside each test, so that a file the checker rejects fails the tests with its reason, not the suite.
     const config = () => theResource('Microsoft.Web/sites/config');
     const appSettings = () => objectKeys(propertyTokens(config().value, ['properties']) ?? [], symbols);
+    /** The app settings a deployment with these parameters gives the web app. */
+    const deployed = (given: Record<string, unknown> = {}) =>
+      deployment(given).expression(propertyTokens(config().value, ['properties'])!) as Record<string, unknown>;
     const documented = new Set(
       readFileSync(path.join(root, '.env.example'), 'utf8')
         .split('\n')
@@ -199,7 +264,7 @@ describe('infra/main.bicep', () => {
       expect(prop(config(), 'name')).toBe("'appsettings'");
     });
 
-    it('carry the bot settings and App Service build settings', () => {
+    it('carry the bot settings, the ones a redeploy would otherwise reset, and App Service build settings', () => {
       for (const name of [
         'MicrosoftAppId',
         'MicrosoftAppType',
@@ -209,6 +274,9 @@ describe('infra/main.bicep', () => {
         'PUBLIC_URL',
         'PORT',
         'LOG_LEVEL',
+        'ALLOWED_TENANTS',
+        'RATE_LIMIT_PER_MINUTE',
+        'RETENTION_DAYS',
         'SCM_DO_BUILD_DURING_DEPLOYMENT',
       ]) {
         expect(appSettings()).toContain(name);
@@ -220,23 +288,111 @@ describe('infra/main.bicep', () => {
       expect(unknown).toEqual([]);
     });
 
+    it('leave HOST unset: the bot binds every interface itself only when it has an app id', () => {
+      expect(appSettings()).not.toContain('HOST');
+    });
+
+    it('are all strings, as App Service requires', () => {
+      for (const [name, value] of Object.entries(deployed())) expect({ name, type: typeof value }).toEqual({ name, type: 'string' });
+    });
+
     it('give MicrosoftAppPassword only without a managed identity, and secrets only as Key Vault references', () => {
-      const holder = [...symbols.values()].find((d) => d.keyword === 'var' && objectKeys(d.value, symbols).has('MicrosoftAppPassword'))!;
-      expect(text(holder.value)).toMatch(/^isMsi \? \{ \} : \{/);
-      for (const name of ['MicrosoftAppPassword', 'DATABASE_URL']) {
-        expect(settingValue(name)).toMatch(/^'@Microsoft\.KeyVault\(VaultName=\$\{…\};SecretName=\$\{…\}\)'/);
+      expect(deployed({ msaAppType: 'UserAssignedMSI', msaAppId: '' })).not.toHaveProperty('MicrosoftAppPassword');
+      const settings = deployed();
+      for (const [name, secret] of [['MicrosoftAppPassword', 'microsoft-app-password'], ['DATABASE_URL', 'database-url']]) {
+        expect(settings[name]).toBe(`@Microsoft.KeyVault(VaultName=planeringsbotenkvabcdefg;SecretName=${secret})`);
       }
     });
 
-    it('make a configuration the bot accepts, listening on App Service\'s port on all interfaces', () => {
-      const env: Record<string, string> = {};
-      for (const name of appSettings()) env[name] = sampleValue(name);
+    it('make a configuration the bot accepts: authenticated, on App Service\'s port on all interfaces, own tenant only', () => {
+      const settings = deployed() as Record<string, string>;
+      // App Service resolves the Key Vault references before the bot starts.
+      const env = { ...settings, MicrosoftAppPassword: 'a client secret', DATABASE_URL: 'postgresql://planeringsboten:pw@pb.postgres.database.azure.com:5432/planeringsboten?sslmode=verify-full' };
       const parsed = loadConfig(env);
       expect(parsed.localMode).toBe(false);
+      expect(parsed.MicrosoftAppId).toBe(APP_ID);
       expect(parsed.host).toBe('0.0.0.0');
-      expect(String(parsed.PORT)).toBe(sampleValue('WEBSITES_PORT'));
-      expect(parsed.PUBLIC_URL).toMatch(/^https:\/\//);
-      expect(parsed.DATABASE_URL).toMatch(/^postgresql:\/\//);
+      expect(String(parsed.PORT)).toBe(settings.WEBSITES_PORT);
+      expect(parsed.PUBLIC_URL).toBe(`https://${HOST_NAME}`);
+      expect(parsed.ALLOWED_TENANTS).toEqual([TENANT_ID]);
+      expect([parsed.RATE_LIMIT_PER_MINUTE, parsed.RETENTION_DAYS]).toEqual([20, 90]);
+    });
+
+    it('pass the tenants, the rate limit and the retention given as parameters to the bot', () => {
+      const other = '0b9a8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
+      const settings = deployed({ msaAppTenantId: TENANT_ID, allowedTenants: `${TENANT_ID},${other}`, rateLimitPerMinute: 5, retentionDays: 30 });
+      expect(settings).toMatchObject({ ALLOWED_TENANTS: `${TENANT_ID},${other}`, RATE_LIMIT_PER_MINUTE: '5', RETENTION_DAYS: '30' });
+      // The parameters' limits are the bot's: a value the template accepts never stops the bot's start.
+      for (const [param, setting] of [['rateLimitPerMinute', 'RATE_LIMIT_PER_MINUTE'], ['retentionDays', 'RETENTION_DAYS']]) {
+        const p = params.get(param)!;
+        for (const edge of ['minValue', 'maxValue']) {
+          const limit = Number(text(p.decorators.get(edge)));
+          const env = { ...(deployed({ [param]: limit }) as Record<string, string>), MicrosoftAppPassword: 'x', DATABASE_URL: 'postgresql://u:p@h/db' };
+          expect({ param, edge, value: (loadConfig(env) as unknown as Record<string, unknown>)[setting] }).toEqual({ param, edge, value: limit });
+        }
+      }
+    });
+  });
+
+  describe('parameter checks that stop a deployment', () => {
+    const NAMED = ['Microsoft.DBforPostgreSQL/flexibleServers', 'Microsoft.KeyVault/vaults', 'Microsoft.Web/sites', 'Microsoft.Web/serverfarms', 'Microsoft.BotService/botServices', 'Microsoft.ManagedIdentity/userAssignedIdentities'];
+    const nameOf = (type: string, given: Record<string, unknown>) => deployment(given).expression(propertyTokens(theResource(type).value, ['name'])!) as string;
+    const names = (given: Record<string, unknown>) => Object.fromEntries(NAMED.map((type) => [type.split('/').pop(), nameOf(type, given)]));
+
+    it('namePrefix: lowercase letters and digits from a letter on; everything else stops the deployment', () => {
+      const p = params.get('namePrefix')!;
+      expect(p.decorators.has('minLength') && p.decorators.has('maxLength')).toBe(true);
+      expect(literalDefault(p)).toMatch(/^[a-z][a-z0-9]*$/);
+      // Every resource named from the prefix is refused, not only the first one a deployment happens to evaluate.
+      for (const bad of ['Planeringsboten', 'pb_test', 'pb-test', '1planering', 'planering.se', 'plåneringen']) {
+        for (const type of NAMED) {
+          expect({ bad, type, refused: refusal(() => nameOf(type, { namePrefix: bad })) }).toEqual({ bad, type, refused: expect.stringContaining('namePrefix') });
+        }
+      }
+    });
+
+    it('namePrefix: every allowed prefix, the longest too, makes names PostgreSQL, Key Vault and App Service accept', () => {
+      const max = Number(text(params.get('namePrefix')!.decorators.get('maxLength')));
+      const min = Number(text(params.get('namePrefix')!.decorators.get('minLength')));
+      for (const prefix of ['planeringsboten', 'a'.repeat(min), `p${'9'.repeat(max - 1)}`]) {
+        const n = names({ namePrefix: prefix });
+        expect(n.flexibleServers).toMatch(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
+        expect(n.vaults).toMatch(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/);
+        expect(n.vaults).not.toContain('--');
+        expect(n.sites).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,58}[a-zA-Z0-9]$/);
+        expect(n.serverfarms).toMatch(/^[a-zA-Z0-9-]{1,60}$/);
+        expect(n.botServices).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}$/);
+      }
+    });
+
+    it('msaAppId: a SingleTenant bot without a GUID app id stops the deployment (it would run unauthenticated)', () => {
+      const bot = theResource('Microsoft.BotService/botServices');
+      const appId = (given: Record<string, unknown>) => () => deployment(given).expression(propertyTokens(bot.value, ['properties', 'msaAppId'])!);
+      expect(literalDefault(params.get('msaAppType')!)).toBe('SingleTenant');
+      for (const bad of ['', 'REPLACE-WITH-APP-REGISTRATION-CLIENT-ID', 'not-a-guid']) {
+        expect({ bad, refused: refusal(appId({ msaAppId: bad })) }).toEqual({ bad, refused: expect.stringContaining('msaAppId') });
+      }
+      expect(refusal(appId({ msaAppId: APP_ID }))).toBeUndefined();
+      // The parameters file's placeholder is refused, so nobody deploys it by mistake.
+      const file = JSON.parse(readFileSync(path.join(root, 'infra', 'main.parameters.json'), 'utf8'));
+      expect(refusal(appId({ msaAppId: file.parameters.msaAppId.value }))).toContain('msaAppId');
+      // With the managed identity no msaAppId is needed.
+      expect(refusal(appId({ msaAppType: 'UserAssignedMSI', msaAppId: '' }))).toBeUndefined();
+    });
+
+    it('instanceCount: no more than the plan\'s size allows (Basic 3, Standard 10, Premium v3 30)', () => {
+      const plan = theResource('Microsoft.Web/serverfarms');
+      const capacity = (given: Record<string, unknown>) => () => deployment(given).expression(propertyTokens(plan.value, ['sku', 'capacity'])!);
+      const limits: Record<string, number> = { B: 3, S: 10, P: 30 };
+      const skus = allowedValues(params.get(prop(plan, 'sku', 'name'))!)!;
+      expect(literalDefault(params.get('appServicePlanSku')!)).toBe('B1');
+      for (const sku of skus.map(String)) {
+        const limit = limits[sku[0]];
+        expect({ sku, known: limit !== undefined }).toEqual({ sku, known: true });
+        expect({ sku, capacity: capacity({ appServicePlanSku: sku, instanceCount: limit })() }).toEqual({ sku, capacity: limit });
+        expect({ sku, refused: refusal(capacity({ appServicePlanSku: sku, instanceCount: limit + 1 })) }).toEqual({ sku, refused: expect.stringContaining('instanceCount') });
+      }
+      expect(Number(text(params.get('instanceCount')!.decorators.get('maxValue')))).toBe(Math.max(...Object.values(limits)));
     });
   });
 
@@ -327,61 +483,27 @@ describe('infra/main.parameters.json', () => {
   });
 });
 
-// The Bicep grammar for tree-sitter installs from the npm registry with prebuilt binaries. When the project has it
-// (devDependencies tree-sitter and tree-sitter-bicep), main.bicep must parse without a single error node.
-const grammar = (() => {
-  try {
-    return { Parser: require('tree-sitter'), Bicep: require('tree-sitter-bicep') };
-  } catch {
-    return undefined;
-  }
-})();
-
-(grammar ? it : it.skip)('parses with the Bicep grammar (tree-sitter-bicep)', () => {
-  const parser = new grammar!.Parser();
-  parser.setLanguage(grammar!.Bicep);
-  const tree = parser.parse(source);
-  const problems: string[] = [];
-  const walk = (n: { type: string; isMissing: boolean; startPosition: { row: number }; children: unknown[] }) => {
-    if (n.type === 'ERROR' || n.isMissing) problems.push(`line ${n.startPosition.row + 1}: ${n.isMissing ? 'missing' : 'syntax error'}`);
-    n.children.forEach((c) => walk(c as typeof n));
+// The Bicep grammar for tree-sitter (devDependencies tree-sitter and tree-sitter-bicep, with prebuilt binaries in their
+// npm packages): main.bicep must parse without a single error node.
+describe('the Bicep grammar (tree-sitter-bicep)', () => {
+  const parser = new Parser();
+  parser.setLanguage(Bicep);
+  const syntaxErrors = (src: string) => {
+    const problems: string[] = [];
+    const walk = (n: Parser.SyntaxNode) => {
+      if (n.type === 'ERROR' || n.isMissing) problems.push(`line ${n.startPosition.row + 1}: ${n.isMissing ? `missing ${n.type}` : 'syntax error'}`);
+      n.children.forEach(walk);
+    };
+    walk(parser.parse(src).rootNode);
+    return problems;
   };
-  walk(tree.rootNode);
-  expect(problems).toEqual([]);
+
+  it('finds syntax errors (so that finding none means something)', () => {
+    expect(syntaxErrors("param a string = 'x'\nvar b = a == 'x' ? 1 :\n")).not.toEqual([]);
+    expect(syntaxErrors("resource r 'Microsoft.Web/sites@2024-04-01' = {\n  name: 'x'\n")).not.toEqual([]);
+  });
+
+  it('parses infra/main.bicep', () => {
+    expect(syntaxErrors(source)).toEqual([]);
+  });
 });
-
-/** The value of an app setting as text, looked up through the vars the settings are built from. */
-function settingValue(name: string): string {
-  for (const d of symbols.values()) {
-    if (d.keyword !== 'var') continue;
-    const found = findKey(d.value, name);
-    if (found !== undefined) return found;
-  }
-  return '';
-}
-
-function findKey(tokens: Token[], name: string): string | undefined {
-  const k = tokens.findIndex((t, i) => t.value === name && tokens[i + 1]?.value === ':' && (tokens[i - 1]?.type === 'newline' || tokens[i - 1]?.value === '{'));
-  if (k < 0) return undefined;
-  const end = tokens.findIndex((t, i) => i > k && t.type === 'newline');
-  return text(tokens.slice(k + 2, end < 0 ? undefined : end));
-}
-
-/** What a setting holds once deployed with the default parameters (secrets and ids replaced by samples). */
-function sampleValue(name: string): string {
-  const samples: Record<string, string> = {
-    MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
-    MicrosoftAppTenantId: '66666666-7777-8888-9999-000000000000',
-    MicrosoftAppPassword: 'a client secret',
-    DATABASE_URL: 'postgresql://planeringsboten:pw@pb.postgres.database.azure.com:5432/planeringsboten?sslmode=verify-full',
-    PUBLIC_URL: 'https://planeringsboten-abc.azurewebsites.net',
-  };
-  if (name in samples) return samples[name];
-  const value = settingValue(name);
-  const literal = /^'([^']*)'$/.exec(value);
-  if (literal) return literal[1];
-  const ref = symbols.get(value);
-  const def = ref && literalDefault(ref);
-  if (def === undefined) throw new Error(`cannot tell the value of ${name}: ${value}`);
-  return String(def);
-}

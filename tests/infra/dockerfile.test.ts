@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../../bot/config';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -215,9 +216,9 @@ describe('infra/Dockerfile', () => {
     for (const p of ['.env', '.env.local', 'node_modules', 'dist', 'data', '.git']) expect({ p, ignored: ignoredBy(patterns, p) }).toEqual({ p, ignored: true });
   });
 
-  it('runs in production mode on all interfaces, port 3978, with its data in /data', () => {
+  it('runs in production mode on port 3978, with its data in /data', () => {
     const env = envOf(runtime);
-    expect(Object.fromEntries(env)).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '3978', DATA_DIR: '/data' });
+    expect(Object.fromEntries(env)).toMatchObject({ NODE_ENV: 'production', PORT: '3978', DATA_DIR: '/data' });
     const expose = runtime.instructions.filter((i) => i.op === 'EXPOSE').map((i) => i.args.trim());
     expect(expose).toContain(env.get('PORT'));
     const volume = runtime.instructions.find((i) => i.op === 'VOLUME')!;
@@ -226,6 +227,17 @@ describe('infra/Dockerfile', () => {
     const chown = indexOf(runtime, (i) => i.op === 'RUN' && /chown\s+(-R\s+)?node(:node)?\s+\/data\b/.test(i.args));
     expect(chown).toBeGreaterThanOrEqual(0);
     expect(chown).toBeLessThan(indexOf(runtime, (i) => i.op === 'VOLUME'));
+  });
+
+  it('sets no HOST: reachable from outside only with an app id, never unauthenticated', () => {
+    const env = Object.fromEntries(envOf(runtime));
+    expect(env).not.toHaveProperty('HOST');
+    expect(runtime.instructions.filter((i) => i.op === 'ARG').map((i) => i.args.split('=')[0].trim())).not.toContain('HOST');
+    // The bot as the image starts it: with an app id on every interface, without one (local mode) on loopback only.
+    const credentials = { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'a secret', MicrosoftAppTenantId: '66666666-7777-8888-9999-000000000000' };
+    expect(loadConfig({ ...env, ...credentials }).host).toBe('0.0.0.0');
+    const local = loadConfig(env);
+    expect([local.localMode, local.host]).toEqual([true, '127.0.0.1']);
   });
 
   it('runs as the non-root node user', () => {

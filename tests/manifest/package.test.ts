@@ -19,6 +19,11 @@ const SWEDISH_COMMANDS = [
   'hjälp', 'begrepp', 'status', 'projekt', 'källor', 'tidsfrister', 'prenumerera', 'avsluta prenumeration',
   'skicka sammanfattning', 'ny tidsfrist', 'ny viljeriktning', 'utkast', 'ny workshop', 'obesvarade',
 ];
+// What every scope's menu must offer: the commands issue 7 names, and a way out of a subscription wherever one can
+// be made. Personal chat also has drafts and workshops (a person may decide alone, or try them out).
+const REQUIRED_IN_EVERY_SCOPE = [
+  'hjälp', 'begrepp', 'status', 'tidsfrister', 'prenumerera', 'avsluta prenumeration', 'ny viljeriktning', 'ny workshop',
+];
 
 // The variables the script reads: a developer's shell must not change what the tests see.
 const SCRIPT_VARS = ['BOT_ID', 'MicrosoftAppId', 'TEAMS_APP_ID', 'BOT_DOMAIN', 'PUBLIC_URL', 'DEVELOPER_NAME', 'WEBSITE_URL', 'PRIVACY_URL', 'TERMS_URL'];
@@ -111,11 +116,28 @@ describe('npm run package', () => {
     for (const scope of bot.scopes) {
       const lists = bot.commandLists.filter((l: any) => l.scopes.includes(scope));
       expect(lists).toHaveLength(1);
-      const titles = lists[0].commands.map((c: any) => c.title);
+      const titles: string[] = lists[0].commands.map((c: any) => c.title);
       expect(titles.length).toBeLessThanOrEqual(10);
-      expect(titles).toContain('hjälp');
+      expect(new Set(titles).size).toBe(titles.length);
       for (const title of titles) expect(SWEDISH_COMMANDS).toContain(title);
+      const missing = REQUIRED_IN_EVERY_SCOPE.filter((title) => !titles.includes(title));
+      expect({ scope, missing }).toEqual({ scope, missing: [] });
     }
+  });
+
+  it('describes every command in English too, each the same wherever its Swedish description is the same', async () => {
+    // en-US.json translates by index: a list reordered in manifest.json alone would pair commands with wrong texts.
+    const english = JSON.parse(await pkg.text('en-US.json'));
+    const translations = new Map<string, Set<string>>();
+    pkg.manifest.bots[0].commandLists.forEach((list: any, i: number) =>
+      list.commands.forEach((command: any, j: number) => {
+        const en = english[`bots[0].commandLists[${i}].commands[${j}].description`];
+        expect({ command: command.title, scope: list.scopes[0], en: typeof en }).toEqual({ command: command.title, scope: list.scopes[0], en: 'string' });
+        translations.set(command.description, (translations.get(command.description) ?? new Set()).add(en));
+      }),
+    );
+    const ambiguous = [...translations].filter(([, en]) => en.size > 1).map(([sv, en]) => `${sv} → ${[...en].join(' | ')}`);
+    expect(ambiguous).toEqual([]);
   });
 
   it('has a 192×192 colour icon and a 32×32 white-on-transparent outline icon', async () => {
