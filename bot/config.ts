@@ -31,9 +31,20 @@ const schema = z
       emptyAsUndefined,
       z
         .string()
-        .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
+        .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+        .refine((ids) => ids.length > 0, 'names no tenant (leave it empty to serve every tenant)')
         .optional(),
     ),
+    /** Azure AD object ids of the knowledge editors, who may see `obesvarade`; empty: everyone may. */
+    EDITORS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+        .optional(),
+    ),
+    /** Set to true to run without Bot Framework authentication on a non-loopback HOST (a demo behind your own gate). */
+    ALLOW_UNAUTHENTICATED: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
     /** Messages a person may send in a minute before the bot asks them to wait. */
     RATE_LIMIT_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
     /** Days unanswered questions (people's free text) are kept; decisions and registrations are records and stay. */
@@ -42,7 +53,20 @@ const schema = z
     DIGEST_CRON: z.preprocess(emptyAsUndefined, z.string().refine(isValidPattern, 'is not a valid cron pattern').optional()),
   })
   .superRefine((c, ctx) => {
-    if (!c.MicrosoftAppId) return;
+    if (!c.MicrosoftAppId) {
+      // Credentials without an app id are a misspelt or forgotten MicrosoftAppId, not local mode.
+      for (const name of ['MicrosoftAppPassword', 'MicrosoftAppTenantId'] as const) {
+        if (c[name]) ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: `is required when ${name} is set` });
+      }
+      if (c.HOST && !isLoopback(c.HOST) && c.ALLOW_UNAUTHENTICATED !== 'true') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['HOST'],
+          message: `${c.HOST} would expose the bot without authentication: set MicrosoftAppId, or ALLOW_UNAUTHENTICATED=true if that is what you want`,
+        });
+      }
+      return;
+    }
     if (c.MicrosoftAppType !== 'MultiTenant' && !c.MicrosoftAppTenantId) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: `is required when MicrosoftAppType is ${c.MicrosoftAppType}` });
     }
@@ -50,6 +74,8 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: `is required when MicrosoftAppType is ${c.MicrosoftAppType}` });
     }
   });
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 export type Config = z.infer<typeof schema> & {
   /** True without an app id: no Bot Framework auth, loopback only. */

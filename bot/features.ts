@@ -1,14 +1,14 @@
 import { Cron } from 'croner';
 import type { CloudAdapter } from 'botbuilder';
 import type { Features } from './app';
-import { ZONE } from './stockholm';
+import { ZONE, stockholmDay } from './stockholm';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Metrics } from './ops/metrics';
 import { ActivityLedger } from './store/activity-ledger';
 import type { Download } from './server';
 import { approvals } from './approvals/approvals-feature';
-import { sendDueReminders } from './approvals/draft-reminders';
+import { queueDueReminders } from './approvals/draft-reminders';
 import { DraftStore } from './approvals/draft-store';
 import { runDigests } from './digests/digest-runner';
 import { DigestStore } from './digests/digest-store';
@@ -26,7 +26,7 @@ import type { Database } from './store/database';
 import { createMessenger } from './teams/messenger';
 import { SharedCards } from './teams/shared-cards';
 import { workshopDownloads } from './workshops/workshop-downloads';
-import { sendWorkshopReminders } from './workshops/workshop-reminders';
+import { queueWorkshopReminders } from './workshops/workshop-reminders';
 import { WorkshopStore } from './workshops/workshop-store';
 import { workshopsFeature } from './workshops/workshops-feature';
 
@@ -84,14 +84,19 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
   const sendOutbox = () => void dispatcher.runOnce().catch((err) => logger.error({ err }, 'outbox pass failed'));
   const unanswered = new UnansweredStore(db);
   const ledger = new ActivityLedger(db);
-  // People's free text is kept RETENTION_DAYS; handled activity ids only as long as Teams may redeliver.
+  // People's free text is kept RETENTION_DAYS (own deadlines: after their day); handled activity ids only as long as Teams may redeliver.
   const forget = () =>
-    Promise.all([unanswered.forgetOlderThan(config.RETENTION_DAYS), ledger.forgetOlderThan(LEDGER_DAYS), outbox.forgetOlderThan(OUTBOX_DAYS)])
-      .then(([questions, ids, messages]) => (questions || ids || messages) && logger.info({ questions, ids, messages }, 'retention: old rows deleted'))
+    Promise.all([
+      unanswered.forgetOlderThan(config.RETENTION_DAYS),
+      ledger.forgetOlderThan(LEDGER_DAYS),
+      outbox.forgetOlderThan(OUTBOX_DAYS),
+      digests.forgetPassedOwnDeadlines(config.RETENTION_DAYS, stockholmDay(now())),
+    ])
+      .then(([questions, ids, messages, deadlines]) => (questions || ids || messages || deadlines) && logger.info({ questions, ids, messages, deadlines }, 'retention: old rows deleted'))
       .catch((err) => logger.error({ err }, 'retention failed'));
 
   const remind = () =>
-    Promise.all([sendDueReminders(drafts, messenger, logger, now()), sendWorkshopReminders(workshops, messenger, logger, now())]).catch((err) =>
+    Promise.all([queueDueReminders(drafts, outbox, now()).then(sendOutbox), queueWorkshopReminders(workshops, outbox, now()).then(sendOutbox)]).catch((err) =>
       logger.error({ err }, 'reminders failed'),
     );
   const digest = () =>
@@ -109,10 +114,17 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
 
   return {
     features: [
-      approvals({ drafts, logger }),
-      workshopsFeature({ workshops, signer, messenger, logger, now, publicUrl: deps.publicUrl }),
-      digestsFeature({ store: digests, deadlines: deps.deadlines, now }),
-      questionAnswering({ answerer: deps.answerer, unanswered, logger, onOutcome: (outcome) => metrics.questions.inc({ outcome }) }),
+      approvals({ drafts, outbox, sendOutbox, logger, now }),
+      workshopsFeature({ workshops, signer, outbox, sendOutbox, logger, now, publicUrl: deps.publicUrl }),
+      digestsFeature({ store: digests, deadlines: deps.deadlines, now, pattern: config.DIGEST_CRON }),
+      questionAnswering({
+        answerer: deps.answerer,
+        unanswered,
+        logger,
+        editors: config.EDITORS,
+        retentionDays: config.RETENTION_DAYS,
+        onOutcome: (outcome) => metrics.questions.inc({ outcome }),
+      }),
     ],
     sharedCards: new SharedCards(messenger, logger),
     download: workshopDownloads(workshops, signer, now),

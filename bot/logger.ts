@@ -4,17 +4,9 @@ import { currentTurnIds } from './ops/turn-context';
 export type { Logger };
 
 /** Paths that may carry credentials; pino replaces them before anything is written. */
-const REDACT = [
-  'req.headers.authorization',
-  'headers.authorization',
-  'authorization',
-  'MicrosoftAppPassword',
-  'config.MicrosoftAppPassword',
-  'password',
-  'token',
-  'DATABASE_URL',
-  'config.DATABASE_URL',
-];
+const SECRETS = ['authorization', 'Authorization', 'password', 'token', 'MicrosoftAppPassword', 'DATABASE_URL', 'connectionString'];
+/** Each secret's name at the top, one level down, and in an error's request headers (an HTTP client's error carries them). */
+const REDACT = SECRETS.flatMap((name) => [name, `*.${name}`, `*.headers.${name}`, `err.config.headers.${name}`, `err.request.headers.${name}`]);
 
 /** JSON lines in production; readable lines when a person watches a terminal. */
 export function createLogger(level: string, pretty = Boolean(process.stdout.isTTY) && process.env.NODE_ENV !== 'production'): Logger {

@@ -1,6 +1,7 @@
 import restify, { Request, Response, Server } from 'restify';
 import type { Logger } from './logger';
-import { checkActivity, checkContentType, checkTenant } from './http/activity-request';
+import { checkActivity, checkContentEncoding, checkContentType } from './http/activity-request';
+import type { ActivityResponse } from './teams/bot-adapter';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const STARTUP_WAIT_MS = 30_000;
@@ -17,18 +18,18 @@ export interface Download {
 /** What the HTTP layer needs from the rest of the bot. */
 export interface ServerDependencies {
   logger: Logger;
-  /** Runs an authenticated Bot Framework request (botbuilder's CloudAdapter.process). */
-  processActivity(req: Request, res: Response): Promise<void>;
+  /** Authenticates an activity and runs its turn; what to answer. */
+  processActivity(body: object, authHeader: string): Promise<ActivityResponse>;
   /** Undefined when ready; otherwise why not, for /readyz. */
   notReadyReason(): string | undefined;
+  /** Once ready: undefined while storage answers; otherwise what is wrong with it, for /readyz. */
+  storageProblem(): Promise<string | undefined>;
   /** Resolves once ready; activities that arrive while the bot starts wait for it. */
   untilReady(): Promise<void>;
   /** Extra details for /readyz. */
   readiness(): Record<string, unknown>;
   /** Prometheus text for GET /metrics. */
   metrics(): Promise<{ contentType: string; body: string }>;
-  /** Tenants served; undefined serves all. */
-  allowedTenants?: string[];
   /** Counts a request refused before any turn. */
   onRejected(reason: string): void;
   /** The file at `path` under /exports, if the link is good; undefined for no such path. */
@@ -59,7 +60,7 @@ export function createServer(deps: ServerDependencies): { server: Server; drain(
   });
 
   server.get('/readyz', async (_req, res) => {
-    const reason = deps.notReadyReason();
+    const reason = deps.notReadyReason() ?? (await deps.storageProblem());
     res.send(reason ? 503 : 200, { status: reason ? 'starting' : 'ready', ...(reason ? { reason } : {}), ...deps.readiness() });
   });
 
@@ -84,6 +85,12 @@ export function createServer(deps: ServerDependencies): { server: Server; drain(
   server.post(
     '/api/messages',
     (req, res, next) => {
+      // Counted from arrival, so that a shutdown waits for requests held while the bot starts too.
+      inFlight++;
+      res.once('close', () => {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      });
       void (async () => {
         // A message that arrives while storage opens is held, not refused: Teams would show the person an error.
         if (deps.notReadyReason()) await Promise.race([deps.untilReady().catch(() => undefined), delay(STARTUP_WAIT_MS)]);
@@ -92,8 +99,9 @@ export function createServer(deps: ServerDependencies): { server: Server; drain(
           res.send(503, { message: 'Boten startar eller stängs av, försök igen om en stund.' });
           return next(false);
         }
-        const problem = checkContentType(req.header('content-type'));
+        const problem = checkContentType(req.header('content-type')) ?? checkContentEncoding(req.header('content-encoding'));
         if (problem) {
+          deps.onRejected('bad-request');
           res.send(problem.status, { message: problem.message });
           return next(false);
         }
@@ -102,21 +110,21 @@ export function createServer(deps: ServerDependencies): { server: Server; drain(
     },
     restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }),
     async (req, res) => {
-      const problem = checkActivity(req.body) ?? checkTenant(req.body, deps.allowedTenants);
+      const problem = checkActivity(req.body);
       if (problem) {
-        deps.onRejected(problem.status === 403 ? 'tenant' : 'bad-request');
+        deps.onRejected('bad-request');
         res.send(problem.status, { message: problem.message });
         return;
       }
-      inFlight++;
       try {
-        await deps.processActivity(req, res);
+        const { status, body } = await deps.processActivity(req.body, req.header('authorization') ?? '');
+        if (body === undefined) {
+          res.status(status);
+          res.end();
+        } else res.send(status, body);
       } catch (err) {
         deps.logger.error({ err }, 'processing an activity failed');
         if (!res.headersSent) res.send(500, { message: 'Internt fel.' });
-      } finally {
-        inFlight--;
-        if (inFlight === 0) drained?.();
       }
     },
   );

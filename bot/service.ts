@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { BotAdapter, NotAuthenticated } from './teams/bot-adapter';
+import { checkTenant } from './http/activity-request';
 import { botFrameworkAuthSettings, type Config } from './config';
 import { createBotApplication, type Features } from './app';
 import { describeDatabaseUrl, type Logger } from './logger';
@@ -15,6 +16,9 @@ import { loadDeadlines } from './digests/deadlines';
 import { startProduct, type Product } from './features';
 import { Metrics } from './ops/metrics';
 import { UserRateLimit } from './ops/rate-limit';
+
+/** How long /readyz waits for the database to answer. */
+const STORAGE_CHECK_MS = 2_000;
 
 export interface RunningService {
   /** The port it listens on (useful with PORT=0). */
@@ -56,28 +60,42 @@ export async function startService(config: Config, logger: Logger, options: Serv
   let product: Product | undefined;
 
   const metrics = new Metrics();
-  const adapter = new TeamsAdapter(botFrameworkAuthSettings(config));
-  adapter.onTurnError = async (_context, err) => void logger.error({ err }, 'unhandled turn error');
+  const adapter = new BotAdapter(botFrameworkAuthSettings(config));
+  adapter.onTurnError = async (context, err) =>
+    void logger.error({ err, activityId: context.activity.id, conversationId: context.activity.conversation?.id }, 'unhandled turn error');
 
   const { server, drain } = createServer({
     logger,
     notReadyReason: () => notReady,
+    storageProblem: async () => {
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('the database does not answer'), STORAGE_CHECK_MS).unref());
+      const answer = db!.query('SELECT 1').then(
+        () => undefined,
+        (err: Error) => `the database refuses: ${err.message}`,
+      );
+      return Promise.race([answer, timeout]);
+    },
     untilReady: () => ready,
     readiness: () => ({ database: db?.kind ?? null, knowledgeEntries: knowledge.entries }),
-    processActivity: async (req, res) => {
-      // botbuilder answers 500 when a token fails a check it does not wrap as an AuthenticationError
-      // (a bad signature); before any turn has run, a failure can only be the request's token.
-      let turnStarted = false;
-      const status = res.status.bind(res);
-      res.status = ((code: number) => status(code === 500 && !turnStarted ? 401 : code)) as typeof res.status;
-      await adapter.process(req, res, (context) => {
-        turnStarted = true;
-        return runTurn!(context);
-      });
+    processActivity: async (body, authHeader) => {
+      let request;
+      try {
+        request = await adapter.authenticate(body, authHeader);
+      } catch (err) {
+        if (!(err instanceof NotAuthenticated)) throw err;
+        logger.warn({ reason: err.message }, 'request refused: no valid Bot Framework token');
+        metrics.rejected.inc({ reason: 'auth' });
+        return { status: 401, body: { message: 'Begäran saknar en giltig Bot Framework-token.' } };
+      }
+      const refused = checkTenant(request.activity, config.ALLOWED_TENANTS);
+      if (refused) {
+        metrics.rejected.inc({ reason: 'tenant' });
+        return { status: refused.status, body: { message: refused.message } };
+      }
+      return adapter.run(request.activity, request.auth, (context) => runTurn!(context));
     },
     download: (path, query) => product!.download(path, query),
     metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
-    allowedTenants: config.ALLOWED_TENANTS,
     onRejected: (reason) => metrics.rejected.inc({ reason }),
   });
   await new Promise<void>((resolve, reject) => {
@@ -89,7 +107,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
   let stopping: Promise<void> | undefined;
   const ready = (async () => {
-    db = await openDatabase(config);
+    db = await openDatabase(config, (err) => logger.warn({ err }, 'an idle database connection was lost; the next query reconnects'));
     logger.info({ database: config.DATABASE_URL ? describeDatabaseUrl(config.DATABASE_URL) : `pglite:${config.DATA_DIR}` }, 'storage open');
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');

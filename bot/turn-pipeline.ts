@@ -6,6 +6,7 @@ import type { ConversationStore } from './store/conversation-store';
 import type { Metrics } from './ops/metrics';
 import type { UserRateLimit } from './ops/rate-limit';
 import { runWithTurnIds } from './ops/turn-context';
+import { cardActionError } from './teams/card-actions';
 
 export interface TurnPipelineDependencies {
   app: Application;
@@ -27,12 +28,14 @@ const APOLOGY = 'Något gick fel hos mig. Försök igen om en stund.';
 export function createTurnPipeline(deps: TurnPipelineDependencies) {
   return (context: TurnContext) =>
     runWithTurnIds({ activityId: context.activity.id, conversationId: context.activity.conversation.id }, async () => {
-      const stopTimer = deps.metrics.turnSeconds.startTimer({ type: context.activity.type });
-      deps.metrics.turns.inc({ type: context.activity.type });
+      // A label per activity type Teams sends; anything else one label, so a caller cannot grow the metrics.
+      const type = KNOWN_TYPES.has(context.activity.type) ? context.activity.type : 'other';
+      const stopTimer = deps.metrics.turnSeconds.startTimer({ type });
+      deps.metrics.turns.inc({ type });
       try {
         await runTurn(context);
       } finally {
-        deps.logger.debug({ type: context.activity.type, seconds: stopTimer() }, 'turn handled');
+        deps.logger.debug({ type, seconds: stopTimer() }, 'turn handled');
       }
     });
 
@@ -40,41 +43,50 @@ export function createTurnPipeline(deps: TurnPipelineDependencies) {
     const activity = context.activity;
     const conversationId = activity.conversation.id;
     const log = deps.logger;
-    if (activity.type === ActivityTypes.Message) {
-      const verdict = deps.rateLimit.check(activity.from?.aadObjectId ?? activity.from?.id ?? conversationId);
-      if (verdict !== 'ok') {
-        deps.metrics.rejected.inc({ reason: 'rate-limit' });
-        if (verdict === 'tell') await context.sendActivity(SLOW_DOWN);
-        return;
-      }
-    }
     // Card clicks are made idempotent by the features themselves and must always get an answer.
     const deduplicate = activity.type !== ActivityTypes.Invoke && Boolean(activity.id);
-    if (deduplicate && !(await deps.ledger.claim(conversationId, activity.id!))) {
-      log.info('redelivered activity ignored');
-      return;
-    }
+    let claimed = false;
     try {
+      if (deduplicate) {
+        if (!(await deps.ledger.claim(conversationId, activity.id!))) {
+          log.info('redelivered activity ignored');
+          return;
+        }
+        claimed = true;
+      }
+      // After the redelivery check: Teams resending a slow turn must not use up the person's messages.
+      if (activity.type === ActivityTypes.Message) {
+        const verdict = deps.rateLimit.check(activity.from?.aadObjectId ?? activity.from?.id ?? conversationId);
+        if (verdict !== 'ok') {
+          deps.metrics.rejected.inc({ reason: 'rate-limit' });
+          if (verdict === 'tell') await context.sendActivity(SLOW_DOWN);
+          return;
+        }
+      }
       await deps.conversations.saveReference(TurnContext.getConversationReference(activity));
       await deps.app.run(context);
+      if (activity.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY)) await answerInvoke(context, 400, UNKNOWN_INVOKE);
     } catch (err) {
       log.error({ err }, 'turn failed');
-      if (deduplicate) await deps.ledger.release(conversationId, activity.id!).catch(() => undefined);
+      if (claimed) await deps.ledger.release(conversationId, activity.id!).catch(() => undefined);
       await answerFailure(context).catch((sendErr) => log.warn({ err: sendErr }, 'could not tell the user about the failure'));
     }
   }
 }
 
-/** Invokes need an invoke response (teams-ai would leave a 501); messages get an apology. */
+const KNOWN_TYPES = new Set<string>(Object.values(ActivityTypes));
+const CARD_ACTION = 'adaptiveCard/action';
+const UNKNOWN_INVOKE = 'Det här anropet stöds inte av boten.';
+
+/** An invoke that could not be served gets an answer all the same (teams-ai would leave botbuilder to say 501). */
+async function answerInvoke(context: TurnContext, status: 400 | 500, message: string): Promise<void> {
+  const cardAction = context.activity.name === CARD_ACTION;
+  const value = cardAction ? { status: 200, body: cardActionError(status, message) } : { status, body: { message } };
+  await context.sendActivity({ type: 'invokeResponse', value });
+}
+
+/** Invokes need an invoke response; messages get an apology. */
 async function answerFailure(context: TurnContext): Promise<void> {
-  if (context.activity.type !== ActivityTypes.Invoke) {
-    await context.sendActivity(APOLOGY);
-    return;
-  }
-  if (context.turnState.get(INVOKE_RESPONSE_KEY)) return;
-  const body =
-    context.activity.name === 'adaptiveCard/action'
-      ? { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: APOLOGY } }
-      : { message: APOLOGY };
-  await context.sendActivity({ type: 'invokeResponse', value: { status: context.activity.name === 'adaptiveCard/action' ? 200 : 500, body } });
+  if (context.activity.type !== ActivityTypes.Invoke) await context.sendActivity(APOLOGY);
+  else if (!context.turnState.get(INVOKE_RESPONSE_KEY)) await answerInvoke(context, 500, APOLOGY);
 }

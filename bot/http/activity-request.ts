@@ -12,6 +12,13 @@ export function checkContentType(contentType: string | undefined): RequestProble
   return { status: 415, message: 'Aktiviteter skickas som JSON (Content-Type: application/json).' };
 }
 
+/** Teams never compresses; a compressed body could unpack far past the size limit, which only counts what arrives. */
+export function checkContentEncoding(encoding: string | undefined): RequestProblem | undefined {
+  const e = (encoding ?? '').trim().toLowerCase();
+  if (e === '' || e === 'identity') return undefined;
+  return { status: 415, message: 'Komprimerade aktiviteter tas inte emot (Content-Encoding).' };
+}
+
 /** The least an activity needs before botbuilder sees it: a type, a conversation and a reply address. */
 export function checkActivity(body: unknown): RequestProblem | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
@@ -31,14 +38,15 @@ export function checkActivity(body: unknown): RequestProblem | undefined {
 }
 
 /**
- * With ALLOWED_TENANTS set, an activity from any other tenant is refused before a turn runs. The
- * tenant is read from the body, which is safe: a valid token only ever comes from Teams, which
- * sets the tenant, and a wrong claim can only make the bot refuse, never let anyone in.
+ * With ALLOWED_TENANTS set (lower case), an authenticated activity from any other tenant is refused
+ * before a turn runs. The tenant is read from the body, which is safe: a valid token only ever comes
+ * from Teams, which sets the tenant, and a wrong claim can only make the bot refuse, never let anyone in.
  */
 export function checkTenant(body: unknown, allowed: string[] | undefined): RequestProblem | undefined {
   if (!allowed?.length) return undefined;
   const a = body as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } };
   const tenant = a.channelData?.tenant?.id ?? a.conversation?.tenantId;
-  if (typeof tenant === 'string' && allowed.includes(tenant)) return undefined;
+  // Tenant ids are GUIDs: the same in any letter case.
+  if (typeof tenant === 'string' && allowed.includes(tenant.toLowerCase())) return undefined;
   return { status: 403, message: 'Den här boten är inte öppen för er organisation.' };
 }

@@ -10,12 +10,16 @@ export interface QaDependencies {
   answerer: QuestionAnswerer;
   unanswered: UnansweredStore;
   logger: Logger;
+  /** Azure AD object ids (lower case) of those who may see the unanswered questions; undefined: everyone. */
+  editors?: string[];
+  /** How many days back the unanswered questions go (they are kept no longer). */
+  retentionDays: number;
   /** Told whether each question got an answer (for the metrics). */
   onOutcome?: (outcome: 'answered' | 'not_answered') => void;
 }
 
 /** Question answering: the commands over the knowledge base, and every other message as a question. */
-export function questionAnswering({ answerer, unanswered, logger, onOutcome }: QaDependencies): Features {
+export function questionAnswering({ answerer, unanswered, logger, editors, retentionDays, onOutcome }: QaDependencies): Features {
   const kb = answerer.kb;
 
   const answer = async (turn: Turn, question: string, typ?: 'begrepp') => {
@@ -57,7 +61,14 @@ export function questionAnswering({ answerer, unanswered, logger, onOutcome }: Q
       {
         pattern: /^obesvarade( fragor)?$/,
         help: { usage: 'obesvarade', description: 'För redaktörer: vanligaste frågorna utan svar.' },
-        run: async (turn) => void (await turn.send(unansweredMessage(await unanswered.mostFrequent()))),
+        run: async (turn) => {
+          // People's own words, from every conversation: only for the editors, when they are named.
+          if (editors && !editors.includes(turn.actor.aadObjectId?.toLowerCase() ?? '')) {
+            await turn.send({ text: 'Listan över obesvarade frågor är bara för kunskapsbasens redaktörer.' });
+            return;
+          }
+          await turn.send(unansweredMessage(await unanswered.mostFrequent(10, retentionDays)));
+        },
       },
     ],
     fallback: (turn) => answer(turn, turn.text),

@@ -1,3 +1,4 @@
+import { batched } from '../store/batched';
 import type { Database } from '../store/database';
 import { commandText } from '../teams/text';
 
@@ -11,15 +12,20 @@ const MAX_STORED_LENGTH = 500;
 
 /** Questions the bot could not answer, for the knowledge editors. */
 export class UnansweredStore {
-  constructor(private readonly db: Database) {}
+  /** Questions asked at the same moment are stored with one insert. */
+  readonly record: (question: string, conversationId: string) => Promise<void>;
 
-  async record(question: string, conversationId: string): Promise<void> {
-    const text = question.slice(0, MAX_STORED_LENGTH);
-    await this.db.query('INSERT INTO unanswered_questions (question, normalized, conversation_id) VALUES ($1, $2, $3)', [
-      text,
-      commandText(text),
-      conversationId,
-    ]);
+  constructor(private readonly db: Database) {
+    const recordAll = batched((asked: ReadonlyArray<{ question: string; conversationId: string }>) => this.recordAll(asked));
+    this.record = (question, conversationId) => recordAll({ question: question.slice(0, MAX_STORED_LENGTH), conversationId });
+  }
+
+  private async recordAll(asked: ReadonlyArray<{ question: string; conversationId: string }>): Promise<void[]> {
+    await this.db.query(
+      'INSERT INTO unanswered_questions (question, normalized, conversation_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])',
+      [asked.map((a) => a.question), asked.map((a) => commandText(a.question)), asked.map((a) => a.conversationId)],
+    );
+    return asked.map(() => undefined);
   }
 
   /** Deletes questions older than `days`: they are people's own words, kept only as long as useful. */

@@ -1,17 +1,30 @@
+import { batched } from './batched';
 import type { Database } from './database';
+
+interface Delivery {
+  conversationId: string;
+  activityId: string;
+}
 
 /** Remembers handled activity ids so that Teams' redelivery of a slow turn runs it once. */
 export class ActivityLedger {
-  constructor(private readonly db: Database) {}
-
   /** True when this delivery is the first of the activity; false for a redelivery. */
-  async claim(conversationId: string, activityId: string): Promise<boolean> {
-    const rows = await this.db.query(
-      `INSERT INTO handled_activities (conversation_id, activity_id) VALUES ($1, $2)
-       ON CONFLICT DO NOTHING RETURNING activity_id`,
-      [conversationId, activityId],
+  readonly claim: (conversationId: string, activityId: string) => Promise<boolean>;
+
+  constructor(private readonly db: Database) {
+    const claimAll = batched((deliveries: readonly Delivery[]) => this.claimAll(deliveries));
+    this.claim = (conversationId, activityId) => claimAll({ conversationId, activityId });
+  }
+
+  /** One insert for deliveries arriving together; of the same activity twice, only the first is new. */
+  private async claimAll(deliveries: readonly Delivery[]): Promise<boolean[]> {
+    const rows = await this.db.query<{ conversation_id: string; activity_id: string }>(
+      `INSERT INTO handled_activities (conversation_id, activity_id)
+       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING conversation_id, activity_id`,
+      [deliveries.map((d) => d.conversationId), deliveries.map((d) => d.activityId)],
     );
-    return rows.length === 1;
+    const claimed = new Set(rows.map((r) => JSON.stringify([r.conversation_id, r.activity_id])));
+    return deliveries.map((d) => claimed.delete(JSON.stringify([d.conversationId, d.activityId])));
   }
 
   /** Lets a redelivery run a turn that failed before it could answer. */

@@ -19,10 +19,10 @@ export interface DatabaseSettings {
 }
 
 /** A PostgreSQL server when DATABASE_URL is set, else PGlite files under DATA_DIR. */
-export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
+export async function openDatabase(settings: DatabaseSettings, onIdleError?: (err: Error) => void): Promise<Database> {
   if (settings.DATABASE_URL) {
     const { openPostgres } = await import('./postgres-database');
-    return openPostgres(settings.DATABASE_URL);
+    return openPostgres(settings.DATABASE_URL, onIdleError);
   }
   const { openPglite } = await import('./pglite-database');
   return openPglite(settings.DATA_DIR);

@@ -1,4 +1,5 @@
-import type { Storage, StoreItems } from 'botbuilder';
+import type { Storage, StoreItem, StoreItems } from 'botbuilder';
+import { batched } from './batched';
 import type { Database } from './database';
 
 /**
@@ -7,18 +8,32 @@ import type { Database } from './database';
  * than '*' succeeds only if the stored document still has that eTag.
  */
 export class DatabaseStateStorage implements Storage {
-  constructor(private readonly db: Database) {}
+  /** Every turn reads its state: turns reading at the same moment share one query. */
+  private readonly readOne: (key: string) => Promise<StoreItem | undefined>;
+
+  constructor(private readonly db: Database) {
+    this.readOne = batched((keys: readonly string[]) => this.readAll(keys));
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
     if (!Array.isArray(keys)) throw new Error('DatabaseStateStorage.read: keys must be an array of strings');
-    if (keys.length === 0) return {};
+    const items: StoreItems = {};
+    const found = await Promise.all(keys.map((key) => this.readOne(key)));
+    keys.forEach((key, i) => found[i] && (items[key] = found[i]));
+    return items;
+  }
+
+  private async readAll(keys: readonly string[]): Promise<Array<StoreItem | undefined>> {
     const rows = await this.db.query<{ key: string; document: Record<string, unknown>; etag: string }>(
       'SELECT key, document, etag FROM bot_state WHERE key = ANY($1::text[])',
-      [keys],
+      [[...new Set(keys)]],
     );
-    const items: StoreItems = {};
-    for (const row of rows) items[row.key] = { ...row.document, eTag: String(row.etag) };
-    return items;
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    // Each caller gets its own copy: turns must not share one object they may change.
+    return keys.map((key) => {
+      const row = byKey.get(key);
+      return row && { ...structuredClone(row.document), eTag: String(row.etag) };
+    });
   }
 
   async write(changes: StoreItems): Promise<void> {
@@ -34,12 +49,14 @@ export class DatabaseStateStorage implements Storage {
           );
           continue;
         }
-        const updated = await tx.query(
-          `UPDATE bot_state SET document = $2, etag = etag + 1, updated_at = now()
-           WHERE key = $1 AND etag::text = $3 RETURNING key`,
+        // As botbuilder's MemoryStorage: an eTag only guards a document that exists.
+        const written = await tx.query(
+          `INSERT INTO bot_state (key, document) VALUES ($1, $2)
+           ON CONFLICT (key) DO UPDATE SET document = EXCLUDED.document, etag = bot_state.etag + 1, updated_at = now()
+           WHERE bot_state.etag::text = $3 RETURNING key`,
           [key, JSON.stringify(document), eTag],
         );
-        if (updated.length === 0) throw new Error(`eTag conflict for "${key}": it was changed by another turn`);
+        if (written.length === 0) throw new Error(`eTag conflict for "${key}": it was changed by another turn`);
       }
     });
   }

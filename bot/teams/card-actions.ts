@@ -36,6 +36,13 @@ const MESSAGE = 'application/vnd.microsoft.activity.message';
 const ERROR = 'application/vnd.microsoft.error';
 export const CARD_ACTION_FAILED = 'Något gick fel när knappen skulle hanteras. Försök igen om en stund.';
 
+/** What Teams shows for a card action that could not be served: an error body, inside an HTTP 200 as Universal Actions want. */
+export const cardActionError = (status: 400 | 500, message: string) => ({
+  statusCode: status,
+  type: ERROR,
+  value: { code: status === 400 ? 'BadRequest' : 'InternalError', message },
+});
+
 export function cardActionFrom(context: TurnContext): CardActionTurn {
   const turn = turnFrom(context);
   const action = context.activity.value?.action ?? {};
@@ -78,7 +85,7 @@ export async function answerCardAction(context: TurnContext, action: CardAction,
     }
   } catch (err) {
     onError(err);
-    body = { statusCode: 500, type: ERROR, value: { code: 'InternalError', message: CARD_ACTION_FAILED } };
+    body = cardActionError(500, CARD_ACTION_FAILED);
   }
   await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
 }

@@ -2,6 +2,8 @@ import { FakeConnector, cardOf, readable } from '../helpers/connector';
 import { installationUpdate, membersAdded, message } from '../helpers/activities';
 import { postJson, startBotAndConnector, startTestBot, stopBotAndConnector, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
+import { actions } from '../helpers/cards';
+import { gzipSync } from 'node:zlib';
 
 let connector: FakeConnector;
 let bot: TestBot;
@@ -23,6 +25,7 @@ describe('talking to the bot as Teams does', () => {
     expect(cardProblems(card)).toEqual([]);
     expect(readable(reply.body)).toContain('Planeringsboten hjälper dig');
     expect(card.body.find((b: any) => b.type === 'FactSet').facts.map((f: any) => f.title)).toContain('hjälp');
+    expect(Object.keys(actions(card))).toEqual(expect.arrayContaining(['Begrepp', 'Status', 'Pilotprojekt']));
     // Clients without cards and notifications get the same in plain text.
     expect(reply.body.summary).toContain('hjälp');
     expect(reply.body.text).toBeUndefined();
@@ -104,6 +107,22 @@ describe('bad input gets a 4xx and the server keeps serving', () => {
     expect(res.status).toBe(status);
     expect(typeof res.body?.message).toBe('string');
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+  });
+
+  test('a compressed body (which could unpack far past 1 MB) → 415, and the server keeps serving', async () => {
+    const bomb = gzipSync(JSON.stringify({ type: 'message', text: 'x'.repeat(2_000_000), conversation: { id: 'c' }, serviceUrl: 'http://x' }));
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+    expect(res.status).toBe(415);
+    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+  });
+
+  test.each([
+    ['a task module', { name: 'task/fetch', value: {} }, 400],
+    ['a card action that is no Action.Execute', { name: 'adaptiveCard/action', value: { action: { type: 'Action.Submit' } } }, 200],
+  ])('an invoke no route answers (%s) gets a clear refusal, never a 5xx', async (_name, invoke, status) => {
+    const res = await bot.post({ ...message({ serviceUrl: serviceUrl(), conversationId: conv(), text: '' }), type: 'invoke', ...invoke });
+    expect(res.status).toBe(status);
+    expect(JSON.stringify(res.body)).toContain('stöds inte');
   });
 
   test('a body over 1 MB → 413', async () => {

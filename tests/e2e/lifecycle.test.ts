@@ -69,7 +69,7 @@ describe('card buttons', () => {
 
   test('a click updates the shared card; an automatic refresh never does', async () => {
     const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'uppdaterad' }] };
-    const bot = await startTestBot({}, { features: { cardActions: [{ verb: 'touch', run: async () => ({ card, shared: { activityId: 'card-1', card } }) }] } });
+    const bot = await startTestBot({}, { features: { cardActions: [{ verb: 'touch', run: async () => ({ card, shared: { conversationId: 'update-conv', activityId: 'card-1', render: async () => card } }) }] } });
     try {
       const conversationId = 'update-conv';
       const refresh = await bot.post(cardAction({ serviceUrl: connector.url, conversationId, verb: 'touch', replyToId: 'card-1', trigger: 'automatic' }));

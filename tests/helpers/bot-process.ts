@@ -29,7 +29,8 @@ export const freePort = () =>
 export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist/bot/index.js')], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), MicrosoftAppId: '' },
+    // PGlite unless the test asks for a server: CI exports DATABASE_URL for the tests that are about PostgreSQL.
+    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env, PORT: String(port), MicrosoftAppId: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -41,7 +42,7 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
   for (;;) {
     const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
     if (ready) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bot process did not become ready: ${stderr}`);
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bot process did not become ready: ${stderr}\n${stdout}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

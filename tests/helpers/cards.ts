@@ -1,11 +1,12 @@
-import { readable } from './connector';
+import { cardProblems } from './adaptive-card';
+import { cardOf, readable, type FakeConnector } from './connector';
 
-/** Every button (Action.Execute or Action.OpenUrl) in a card, by title; the card's refresh action is no button. */
+/** Every button (Action.Execute, Action.Submit or Action.OpenUrl) in a card, by title; the card's refresh action is no button. */
 export function actions(card: any): Record<string, any> {
   const out: Record<string, any> = {};
   const walk = (node: any) => {
     if (!node || typeof node !== 'object') return;
-    if (node.type === 'Action.Execute' || node.type === 'Action.OpenUrl') out[node.title] = node;
+    if (['Action.Execute', 'Action.Submit', 'Action.OpenUrl'].includes(node.type)) out[node.title] = node;
     for (const [key, value] of Object.entries(node)) if (key !== 'refresh') walk(value);
   };
   walk(card);
@@ -26,3 +27,17 @@ export function inputs(card: any): Record<string, any> {
 
 /** What a person reads on a card. */
 export const cardText = (card: any) => readable({ attachments: [{ content: card }] });
+
+/** After every test of the file: each card the bot posted or updated in it renders in Teams and fits in a Teams message (28 KB). */
+export function checkEverySentCard(connector: () => FakeConnector): void {
+  let checked = 0;
+  afterEach(() => {
+    const sent = connector().sent;
+    for (const activity of sent.slice(checked)) {
+      const card = cardOf(activity.body);
+      if (card) expect(cardProblems(card)).toEqual([]);
+      expect(Buffer.byteLength(JSON.stringify(activity.body))).toBeLessThan(28 * 1024);
+    }
+    checked = sent.length;
+  });
+}

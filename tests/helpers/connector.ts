@@ -14,15 +14,25 @@ export interface SentActivity {
   body: any;
 }
 
+/** A conversation the bot asked the connector to create, with whom. */
+export interface CreatedConversation {
+  id: string;
+  members: Array<{ id: string }>;
+  body: any;
+}
+
 /**
  * Plays the Bot Connector service a bot replies to: `/v3/conversations/:id/activities[/:activityId]`,
  * POST and PUT, recording every activity. `failNext` makes it answer the next sends with an error.
  */
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
+  /** Conversations the bot created (POST /v3/conversations): personal messages go into them. */
+  readonly created: CreatedConversation[] = [];
   private readonly server: http.Server;
   private waiters: Array<() => void> = [];
   private failures: number[] = [];
+  private creationFailures: number[] = [];
   /** Milliseconds to wait before answering each send: a slow Teams makes slow turns. */
   delayMs = 0;
   /** Requests that have arrived, answered or not. */
@@ -49,11 +59,22 @@ export class FakeConnector {
 
   /** How many injected failures are still to come. */
   pendingFailures(): number {
-    return this.failures.length;
+    return this.failures.length + this.creationFailures.length;
+  }
+
+  /** The next `statuses.length` conversation creations (the start of a personal message) get these statuses; other sends go through. */
+  failNextCreations(...statuses: number[]): void {
+    this.creationFailures.push(...statuses);
   }
 
   inConversation(conversationId: string): SentActivity[] {
     return this.sent.filter((a) => a.conversationId === conversationId);
+  }
+
+  /** Activities sent into conversations created for this person alone (personal messages). */
+  personalTo(teamsId: string): SentActivity[] {
+    const theirs = new Set(this.created.filter((c) => c.members.length === 1 && c.members[0].id === teamsId).map((c) => c.id));
+    return this.sent.filter((a) => theirs.has(a.conversationId));
   }
 
   /** Waits until `count` activities have reached the conversation; returns them. */
@@ -83,7 +104,8 @@ export class FakeConnector {
     req.on('end', async () => {
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
       const match = req.url?.match(/\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/);
-      const failure = this.failures.shift();
+      const creates = req.method === 'POST' && /^\/v3\/conversations\/?(\?|$)/.test(req.url ?? '');
+      const failure = (creates && this.creationFailures.shift()) || this.failures.shift();
       if (failure) {
         res.writeHead(failure, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { code: 'TestFailure', message: `status ${failure}` } }));
@@ -98,8 +120,13 @@ export class FakeConnector {
         return;
       }
       if (!match) {
+        const id = randomUUID();
+        if (creates) {
+          const body = raw ? JSON.parse(raw) : {};
+          this.created.push({ id, members: body.members ?? [], body });
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: randomUUID() }));
+        res.end(JSON.stringify({ id }));
         return;
       }
       const id = req.method === 'PUT' ? match[2] : randomUUID();

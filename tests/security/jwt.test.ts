@@ -42,8 +42,15 @@ beforeAll(async () => {
     MicrosoftAppPassword: 'not-a-real-secret',
     MicrosoftAppTenantId: 'tenant-1',
     ToBotFromChannelOpenIdMetadataUrl: openId.url,
+    ALLOWED_TENANTS: 'tenant-1',
   });
 });
+
+/** How many turns of each kind the bot has run, from its own metrics. */
+async function turnsRun(): Promise<number> {
+  const text = await (await fetch(`${bot.url}/metrics`)).text();
+  return [...text.matchAll(/^planeringsboten_turns_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
 afterAll(async () => {
   await bot.stop();
   await connector.close();
@@ -68,19 +75,28 @@ function token(serviceUrl: string, o: TokenOptions = {}): string {
   });
 }
 
-async function send(o: TokenOptions | 'none') {
+async function send(o: TokenOptions | 'none', tenantId = 'tenant-1') {
   const conversationId = `jwt-${++n}`;
-  const activity = message({ serviceUrl: connector.url, conversationId, text: 'hjälp' });
+  const activity = message({ serviceUrl: connector.url, conversationId, text: 'hjälp', tenantId });
   const headers: Record<string, string> = o === 'none' ? {} : { authorization: `Bearer ${token(connector.url, o)}` };
   const res = await postJson(`${bot.url}/api/messages`, activity, headers);
   return { status: res.status, conversationId };
 }
 
 test('a token signed by the channel, for this bot, passes and the turn runs', async () => {
+  const before = await turnsRun();
   const { status } = await send({});
   // The reply itself needs a token from Entra ID, which this offline machine cannot reach; the
-  // request got past authentication, which is what this test is about.
+  // request got past authentication, and its turn ran, which is what this test is about.
   expect(status).toBe(200);
+  expect(await turnsRun()).toBe(before + 1);
+});
+
+test('authentication comes before the tenant: no token from another tenant is 401; a valid one, 403', async () => {
+  const before = await turnsRun();
+  expect((await send('none', 'tenant-2')).status).toBe(401);
+  expect((await send({}, 'tenant-2')).status).toBe(403);
+  expect(await turnsRun()).toBe(before);
 });
 
 test.each<[string, TokenOptions | 'none']>([
@@ -91,8 +107,8 @@ test.each<[string, TokenOptions | 'none']>([
   ['a signature by another key', { key: stranger.privateKey }],
   ['a serviceUrl claim that is not the activity’s', { serviceUrl: 'https://smba.example/other/' }],
 ])('%s is refused with 401 and runs no turn', async (_name, options) => {
-  const { status, conversationId } = await send(options);
+  const before = await turnsRun();
+  const { status } = await send(options);
   expect(status).toBe(401);
-  await new Promise((r) => setTimeout(r, 100));
-  expect(connector.inConversation(conversationId)).toHaveLength(0);
+  expect(await turnsRun()).toBe(before);
 });

@@ -17,8 +17,14 @@ describe('configuration from the environment', () => {
     expect(botFrameworkAuthSettings(c)).toMatchObject({ MicrosoftAppId: 'app', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 'tenant' });
   });
 
-  test('an explicit HOST wins, even in local mode', () => {
-    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  test('without an app id, the bot listens beyond loopback only when told it may go unauthenticated', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST 0\.0\.0\.0 would expose the bot without authentication/);
+    expect(loadConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
+  });
+
+  test('tenant ids and editors are read in any letter case', () => {
+    expect(loadConfig({ ALLOWED_TENANTS: ' Ab-1 ,cd-2', EDITORS: 'AAD-X' })).toMatchObject({ ALLOWED_TENANTS: ['ab-1', 'cd-2'], EDITORS: ['aad-x'] });
   });
 
   test('a user-assigned managed identity needs no password', () => {
@@ -34,6 +40,9 @@ describe('configuration from the environment', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
     [{ MicrosoftAppId: 'app', MicrosoftAppTenantId: 'tenant' }, /MicrosoftAppPassword is required/],
     [{ MicrosoftAppId: 'app', MicrosoftAppPassword: 'x' }, /MicrosoftAppTenantId is required/],
+    [{ MicrosoftAppPassword: 'x' }, /MicrosoftAppId is required when MicrosoftAppPassword is set/],
+    [{ MICROSOFT_APP_ID: 'app', MicrosoftAppTenantId: 't' }, /MicrosoftAppId is required when MicrosoftAppTenantId is set/],
+    [{ ALLOWED_TENANTS: ' , ' }, /ALLOWED_TENANTS names no tenant/],
   ])('%j stops the start with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -45,6 +54,7 @@ describe('configuration from the environment', () => {
   });
 
   test('the error never repeats a secret', () => {
+    expect.assertions(1);
     try {
       loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'super-secret-value', PORT: 'x' });
     } catch (err) {
