@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import type { CloudAdapter } from 'botbuilder';
 import type { Features } from './app';
-import { ZONE, stockholmDay } from './stockholm';
+import { REMINDER_HOUR, ZONE, stockholmDay, stockholmHour } from './stockholm';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Metrics } from './ops/metrics';
@@ -95,10 +95,13 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
       .then(([questions, ids, messages, deadlines]) => (questions || ids || messages || deadlines) && logger.info({ questions, ids, messages, deadlines }, 'retention: old rows deleted'))
       .catch((err) => logger.error({ err }, 'retention failed'));
 
+  // The day-before reminders wait for the morning: the first pass after midnight must not wake anyone.
   const remind = () =>
-    Promise.all([queueDueReminders(drafts, outbox, now()).then(sendOutbox), queueWorkshopReminders(workshops, outbox, now()).then(sendOutbox)]).catch((err) =>
-      logger.error({ err }, 'reminders failed'),
-    );
+    stockholmHour(now()) < REMINDER_HOUR
+      ? Promise.resolve()
+      : Promise.all([queueDueReminders(drafts, outbox, now()), queueWorkshopReminders(workshops, outbox, now())])
+          .then(sendOutbox)
+          .catch((err) => logger.error({ err }, 'reminders failed'));
   const digest = () =>
     runDigests({ store: digests, outbox, deadlines: deps.deadlines, logger, pattern: config.DIGEST_CRON }, now())
       .then(sendOutbox)

@@ -2,6 +2,9 @@
 
 export const ZONE = 'Europe/Stockholm';
 
+/** Reminders go out from this hour (Stockholm) on their day, like the digests: never in the night. */
+export const REMINDER_HOUR = 8;
+
 /** A YYYY-MM-DD that names a real day (not 2026-02-30, which Date.parse would take for 2 March). */
 export function isCalendarDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);

@@ -1,11 +1,11 @@
 import type { Logger } from '../logger';
 import type { OutboxStore } from '../outbox/outbox-store';
-import { stockholmDay, stockholmHour } from '../stockholm';
+import { REMINDER_HOUR, stockholmDay, stockholmHour } from '../stockholm';
 import type { OutgoingMessage } from '../teams/turn';
 import { coming, type Deadline } from './deadlines';
 import { digestMessage, reminderMessage } from './digest-cards';
 import type { DigestStore, Subscription } from './digest-store';
-import { REMINDER_HOUR, dueReminder } from './reminders';
+import { dueReminder } from './reminders';
 import { DEFAULT_PATTERNS, dueSlot } from './schedule';
 
 export interface DigestRunnerDependencies {

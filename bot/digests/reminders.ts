@@ -3,8 +3,6 @@ import { daysUntil, type When } from './deadline-dates';
 
 /** Days before a dated deadline that a subscribed conversation is reminded, latest mark last. */
 const REMINDER_DAYS = [30, 7, 1];
-/** Reminders go out from this hour (Stockholm) on their day, like the digest. */
-export const REMINDER_HOUR = 8;
 
 interface DueReminder {
   /** The mark it is sent once under: 30, 7 or 1. */

@@ -5,6 +5,7 @@ import { cardProblems } from '../helpers/adaptive-card';
 import { actions, cardText, checkEverySentCard, inputs } from '../helpers/cards';
 import { sleep, until } from '../helpers/wait';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
+import { stockholmToUtc } from '../../bot/stockholm';
 
 const author = person('author', 'Anna Författare');
 const alice = person('alice');
@@ -522,7 +523,8 @@ describe('under load and faults', () => {
 describe('reminders', () => {
   test('the day before the due date each pending approver is reminded personally, once, across restarts', async () => {
     const DATA_DIR = tempDir();
-    let clock = Date.now();
+    // Reminders wait for the morning: the test's days start at 10:00 Stockholm time, whenever it runs.
+    let clock = stockholmToUtc(isoDay(Date.now()), '10:00').getTime();
     const first = await startTestBot({ DATA_DIR }, { now: () => new Date(clock) });
     const s = scene(first);
     const due = clock + 3 * DAY;

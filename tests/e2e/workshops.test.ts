@@ -5,6 +5,7 @@ import { cardProblems } from '../helpers/adaptive-card';
 import { actions, cardText, checkEverySentCard, inputs } from '../helpers/cards';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
 import { sleep, until } from '../helpers/wait';
+import { stockholmToUtc } from '../../bot/stockholm';
 
 const organiser = person('organiser', 'Olle Organisatör');
 const PUBLIC_URL = 'https://planeringsboten.example.se';
@@ -423,9 +424,11 @@ describe('under load and faults', () => {
 describe('reminders', () => {
   test('registered people are reminded personally the day before, once across restarts, and a refused first send is tried again', async () => {
     const DATA_DIR = tempDir();
-    const first = await startTestBot({ DATA_DIR });
+    // Reminders wait for the morning: the test's day starts at 10:00 Stockholm time, whenever it runs.
+    const morning = stockholmToUtc(isoDay(Date.now()), '10:00');
+    const first = await startTestBot({ DATA_DIR }, { now: () => morning });
     const s = scene(first);
-    const { register } = await publish(s, { ...defaults(), date: isoDay(Date.now() + DAY), time: '23:30' }, first);
+    const { register } = await publish(s, { ...defaults(), date: isoDay(morning.getTime() + DAY), time: '23:30' }, first);
     const [remindMe, gone] = [person('remindme'), person('cancelled-before')];
     await s.click(remindMe, register, { organisation: 'Kommunförbundet', mode: 'digitalt' });
     const rg = await s.click(gone, register, { organisation: 'Region', mode: 'plats' });
@@ -434,7 +437,7 @@ describe('reminders', () => {
     const reminders = () => connector.personalTo(remindMe.id).filter((x) => readable(x.body).startsWith('Påminnelse: i morgon är det "Workshop om rumsliga analyser"'));
     connector.failNextCreations(429); // Teams throttles the first try
     for (let i = 0; i < 2; i++) {
-      const again = await startTestBot({ DATA_DIR }); // looks for workshops tomorrow at start
+      const again = await startTestBot({ DATA_DIR }, { now: () => morning }); // looks for workshops tomorrow at start
       await until(() => reminders().length > 0);
       await sleep(1000); // time enough for a second one, were it to come
       await again.stop();
