@@ -24,9 +24,10 @@ const MAX_CLIENTS = 100;
  * steps (the tenant check needs an authenticated request) and answers a refused token itself: the
  * SDK's own Bot Framework authentication first (in local mode it lets everything through), then the turn.
  *
- * The SDK builds a new HTTP client with its whole pipeline for every turn, for the replies and for
- * user tokens; here each is built once per service address and app and reused, as botbuilder's
- * older BotFrameworkAdapter did. The credentials inside keep and renew their own tokens.
+ * The SDK builds a new HTTP client with its whole pipeline for every turn and every proactive
+ * message, for the replies and for user tokens; here each is built once per service address, app
+ * and audience and reused, as botbuilder's older BotFrameworkAdapter did. The credentials inside
+ * keep and renew their own tokens.
  */
 export class BotAdapter extends TeamsAdapter {
   private readonly clients = new Map<string, Promise<unknown>>();
@@ -37,6 +38,9 @@ export class BotAdapter extends TeamsAdapter {
     const createUserTokenClient = authentication.createUserTokenClient.bind(authentication);
     authentication.createUserTokenClient = (identity: ClaimsIdentity) =>
       this.reuse(`token|${appIdOf(identity)}`, () => createUserTokenClient(identity));
+    // Proactive messages and card updates (continueConversationAsync) build their clients here.
+    const createConnectorFactory = authentication.createConnectorFactory.bind(authentication);
+    authentication.createConnectorFactory = (identity: ClaimsIdentity) => this.reusing(createConnectorFactory(identity), appIdOf(identity));
   }
 
   async authenticate(body: object, authHeader: string): Promise<{ activity: Activity; auth: AuthenticateRequestResult }> {
