@@ -3,7 +3,6 @@ import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { findCommand, type Command } from './commands';
 import { helpCommand, welcomeMessage } from './help';
 import { smallTalk } from './small-talk';
-import type { Logger } from './logger';
 import type { Metrics } from './ops/metrics';
 import type { ConversationStore } from './store/conversation-store';
 import { answerCardAction, type CardAction } from './teams/card-actions';
@@ -29,7 +28,6 @@ export interface BotDependencies {
   conversations: ConversationStore;
   /** Brings posted cards up to date after a click. */
   sharedCards: SharedCards;
-  logger: Logger;
   metrics: Metrics;
 }
 
@@ -59,9 +57,7 @@ export function createBotApplication(deps: BotDependencies): Application {
   for (const action of deps.features.flatMap((f) => f.cardActions ?? [])) {
     app.adaptiveCards.actionExecute(action.verb, async (context) => {
       deps.metrics.cardActions.inc({ verb: action.verb, trigger: context.activity.value?.trigger === 'automatic' ? 'automatic' : 'manual' });
-      await answerCardAction(context, action, deps.sharedCards, (err) =>
-        deps.logger.error({ err, verb: action.verb, activityId: context.activity.id, conversationId: context.activity.conversation.id }, 'card action failed'),
-      );
+      await answerCardAction(context, action, deps.sharedCards);
       return ''; // answered above; teams-ai sends nothing more
     });
   }

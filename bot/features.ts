@@ -117,13 +117,12 @@ export async function startProduct(deps: ProductDependencies): Promise<Product> 
 
   return {
     features: [
-      approvals({ drafts, outbox, sendOutbox, logger, now }),
-      workshopsFeature({ workshops, signer, outbox, sendOutbox, logger, now, publicUrl: deps.publicUrl }),
+      approvals({ drafts, outbox, sendOutbox, now }),
+      workshopsFeature({ workshops, signer, outbox, sendOutbox, now, publicUrl: deps.publicUrl }),
       digestsFeature({ store: digests, deadlines: deps.deadlines, now, pattern: config.DIGEST_CRON }),
       questionAnswering({
         answerer: deps.answerer,
         unanswered,
-        logger,
         editors: config.EDITORS,
         retentionDays: config.RETENTION_DAYS,
         onOutcome: (outcome) => metrics.questions.inc({ outcome }),

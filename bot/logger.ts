@@ -1,5 +1,4 @@
 import pino, { Logger } from 'pino';
-import { currentTurnIds } from './ops/turn-context';
 
 export type { Logger };
 
@@ -13,8 +12,6 @@ export function createLogger(level: string, pretty = Boolean(process.stdout.isTT
   return pino({
     level,
     base: { service: 'planeringsboten' },
-    // Inside a turn, every line says which activity and conversation it belongs to.
-    mixin: () => ({ ...currentTurnIds() }),
     redact: { paths: REDACT, censor: '[hemligt]' },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
   });

@@ -132,7 +132,6 @@ export async function startService(config: Config, logger: Logger, options: Serv
       storage: new DatabaseStateStorage(db),
       conversations,
       sharedCards: product.sharedCards,
-      logger,
       metrics,
       features: [options.features ?? {}, ...product.features],
     });

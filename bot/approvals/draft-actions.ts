@@ -1,4 +1,3 @@
-import type { Logger } from '../logger';
 import type { OutboxStore } from '../outbox/outbox-store';
 import { stockholmDay } from '../stockholm';
 import type { CardAction, CardActionResult, CardActionTurn } from '../teams/card-actions';
@@ -18,7 +17,6 @@ export interface DraftActionsDependencies {
   outbox: OutboxStore;
   /** Sends what was just written to the outbox; called after the commit. */
   sendOutbox: () => void;
-  logger: Logger;
   now: () => Date;
 }
 
@@ -30,7 +28,7 @@ const NO_IDENTITY: CardActionResult = { message: 'Teams skickade inte vem du är
 const textOf = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
 
 /** The buttons of the draft cards and the draft form. */
-export function draftActions({ drafts, outbox, sendOutbox, logger, now }: DraftActionsDependencies): CardAction[] {
+export function draftActions({ drafts, outbox, sendOutbox, now }: DraftActionsDependencies): CardAction[] {
   const homeOf = (action: CardActionTurn) => homeConversationId(action.conversationId);
 
   /** The draft a button names, if the clicker may see it here. */
@@ -130,7 +128,7 @@ export function draftActions({ drafts, outbox, sendOutbox, logger, now }: DraftA
     if (!outcome.recorded) return currentCard(draft, action, outcome.reason);
     sendOutbox();
     if (draft.status !== 'pending' && draft.homeConversationId === homeOf(action)) {
-      await action.send(outcomeAnnouncement(draft)).catch((err) => logger.warn({ err, draftId }, 'could not announce the outcome'));
+      await action.send(outcomeAnnouncement(draft)).catch((err) => action.log.warn({ err, draftId }, 'could not announce the outcome'));
     }
     const current = currentRevision(draft);
     return { card: draftCard(draft, current, actor.aadObjectId), shared: sharedCard(draft, current) };

@@ -1,5 +1,4 @@
 import type { Features } from '../app';
-import type { Logger } from '../logger';
 import type { Turn } from '../teams/turn';
 import type { QuestionAnswerer } from './answerer';
 import { messageFor } from './answer-messages';
@@ -9,7 +8,6 @@ import type { UnansweredStore } from './unanswered-store';
 export interface QaDependencies {
   answerer: QuestionAnswerer;
   unanswered: UnansweredStore;
-  logger: Logger;
   /** Azure AD object ids (lower case) of those who may see the unanswered questions; undefined: everyone. */
   editors?: string[];
   /** How many days back the unanswered questions go (they are kept no longer). */
@@ -19,7 +17,7 @@ export interface QaDependencies {
 }
 
 /** Question answering: the commands over the knowledge base, and every other message as a question. */
-export function questionAnswering({ answerer, unanswered, logger, editors, retentionDays, onOutcome }: QaDependencies): Features {
+export function questionAnswering({ answerer, unanswered, editors, retentionDays, onOutcome }: QaDependencies): Features {
   const kb = answerer.kb;
 
   const answer = async (turn: Turn, question: string, typ?: 'begrepp') => {
@@ -27,7 +25,7 @@ export function questionAnswering({ answerer, unanswered, logger, editors, reten
     onOutcome?.(result.kind === 'answer' ? 'answered' : 'not_answered');
     if (result.kind === 'none') {
       // The reply does not wait on the editors' list, and a failed write is not the asker's problem.
-      unanswered.record(question, turn.conversationId).catch((err) => logger.warn({ err }, 'could not store an unanswered question'));
+      unanswered.record(question, turn.conversationId).catch((err) => turn.log.warn({ err }, 'could not store an unanswered question'));
     }
     await turn.send(messageFor(kb, result, question));
   };

@@ -1,4 +1,5 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Logger } from '../logger';
 import type { SharedCard, SharedCards } from './shared-cards';
 import { turnFrom, type Actor, type OutgoingMessage } from './turn';
 
@@ -10,6 +11,8 @@ export interface CardActionTurn {
   /** `automatic` is a card refresh, not a person's click: it must never change anything shared. */
   trigger: 'manual' | 'automatic';
   actor: Actor;
+  /** Writes log lines that carry this turn's activity and conversation ids. */
+  log: Logger;
   conversationId: string;
   conversationType: string;
   /** The id of the message holding the card, when Teams says it. */
@@ -52,6 +55,7 @@ export function cardActionFrom(context: TurnContext): CardActionTurn {
     data,
     trigger: context.activity.value?.trigger === 'automatic' ? 'automatic' : 'manual',
     actor: turn.actor,
+    log: turn.log,
     conversationId: turn.conversationId,
     conversationType: turn.conversationType,
     cardActivityId: context.activity.replyToId,
@@ -72,7 +76,7 @@ export function cardActionFrom(context: TurnContext): CardActionTurn {
  * to update the shared card (it would on every automatic refresh of a card with `refresh`, and
  * Teams would loop), and so that a handler's error still gets a proper invoke answer.
  */
-export async function answerCardAction(context: TurnContext, action: CardAction, sharedCards: SharedCards, onError: (err: unknown) => void): Promise<void> {
+export async function answerCardAction(context: TurnContext, action: CardAction, sharedCards: SharedCards): Promise<void> {
   const turn = cardActionFrom(context);
   let body: object;
   try {
@@ -84,7 +88,7 @@ export async function answerCardAction(context: TurnContext, action: CardAction,
       body = { statusCode: 200, type: CARD, value: result.card };
     }
   } catch (err) {
-    onError(err);
+    turn.log.error({ err, verb: action.verb }, 'card action failed');
     body = cardActionError(500, CARD_ACTION_FAILED);
   }
   await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });

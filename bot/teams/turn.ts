@@ -1,5 +1,16 @@
 import { ActivityTypes, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import type { Logger } from '../logger';
 import { commandText, stripMentions } from './text';
+
+/** Where a turn's own logger (its lines carry the activity and conversation ids) is kept in the turn context. */
+export const TURN_LOG = Symbol('turn log');
+
+/** The turn's own logger; set by the turn pipeline before any route runs. */
+export function turnLog(context: TurnContext): Logger {
+  const log = context.turnState.get(TURN_LOG) as Logger | undefined;
+  if (!log) throw new Error('turnLog: the turn pipeline sets the turn logger before any route runs');
+  return log;
+}
 
 /** The person acting in a turn, as Teams identifies them. */
 export interface Actor {
@@ -36,6 +47,8 @@ export interface Turn {
   readonly homeConversationId: string;
   readonly conversationType: string;
   readonly actor: Actor;
+  /** Writes log lines that carry this turn's activity and conversation ids. */
+  readonly log: Logger;
   /** Sends a message to the conversation (in a channel: into the thread); returns its activity id. */
   send(message: OutgoingMessage): Promise<string | undefined>;
 }
@@ -61,6 +74,7 @@ export function turnFrom(context: TurnContext): Turn {
     homeConversationId: homeConversationId(activity.conversation.id),
     conversationType: activity.conversation.conversationType ?? 'personal',
     actor: { id: activity.from.id, aadObjectId: activity.from.aadObjectId, name: activity.from.name },
+    log: turnLog(context),
     send: async (message) => (await context.sendActivity(toActivity(message)))?.id,
   };
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Features } from '../app';
 import { formIdOf, positiveInt } from '../teams/card-input';
 import type { LinkSigner } from '../http/signed-links';
-import type { Logger } from '../logger';
 import type { OutboxStore } from '../outbox/outbox-store';
 import type { CardActionResult, CardActionTurn } from '../teams/card-actions';
 import type { SharedCard } from '../teams/shared-cards';
@@ -21,7 +20,6 @@ export interface WorkshopsDependencies {
   sendOutbox: () => void;
   /** Where people's browsers reach this bot (http or https, absolute): export links are built from it alone. */
   publicUrl: string;
-  logger: Logger;
   now?: () => Date;
 }
 
@@ -42,7 +40,7 @@ function exportBase(publicUrl: string): string {
 
 /** Workshops: published from a form, registered for with one click, with a queue, lists and reminders. */
 export function workshopsFeature(deps: WorkshopsDependencies): Features {
-  const { workshops, signer, outbox, sendOutbox, logger } = deps;
+  const { workshops, signer, outbox, sendOutbox } = deps;
   const now = deps.now ?? (() => new Date());
   const base = exportBase(deps.publicUrl);
   const link = (path: string, expiresAt: Date) => `${base}${signer.sign(path, expiresAt)}`;
@@ -87,12 +85,12 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
     try {
       activityId = await action.send(workshopMessage(w, await stateOf(w), now()));
     } catch (err) {
-      logger.warn({ err, workshopId: w.id }, 'could not post a workshop card');
+      action.log.warn({ err, workshopId: w.id }, 'could not post a workshop card');
       await workshops.releasePosting(w.id);
       return false;
     }
     if (activityId) await workshops.setActivityId(w.id, activityId);
-    else logger.warn({ workshopId: w.id }, 'Teams gave the posted workshop card no id; it will not be updated');
+    else action.log.warn({ workshopId: w.id }, 'Teams gave the posted workshop card no id; it will not be updated');
     return true;
   }
 
