@@ -19,8 +19,18 @@ export function addDays(isoDate: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
+// Made once: a formatter is costly to make, and toLocaleString makes a new one at every call.
+const format = (locale: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone: ZONE, ...options });
+const DAY = format('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit' });
+const PARTS = format('en-GB', { hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const HOUR = format('sv-SE', { hour: '2-digit', hourCycle: 'h23' });
+const SWEDISH_DATE = format('sv-SE', { day: 'numeric', month: 'long', year: 'numeric' });
+const STAMP = format('sv-SE', { dateStyle: 'short', timeStyle: 'short' });
+const WEEKDAY_DATE = format('sv-SE', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const TIME = format('sv-SE', { hour: '2-digit', minute: '2-digit' });
+
 /** The calendar day in Stockholm `plusDays` days after the day of `at`, as YYYY-MM-DD. */
-export const stockholmDay = (at: Date, plusDays = 0) => addDays(at.toLocaleDateString('sv-SE', { timeZone: ZONE }), plusDays);
+export const stockholmDay = (at: Date, plusDays = 0) => addDays(DAY.format(at), plusDays);
 
 /** The UTC instant of a wall-clock date and time in Stockholm (summer or winter time alike). */
 export function stockholmToUtc(date: string, time: string): Date {
@@ -32,28 +42,21 @@ export function stockholmToUtc(date: string, time: string): Date {
 }
 
 function offsetMs(at: Date): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = Object.fromEntries(PARTS.formatToParts(at).map((p) => [p.type, p.value]));
   const local = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
   return local - Math.floor(at.getTime() / 1000) * 1000;
 }
 
 /** The hour of the day in Stockholm (0–23). */
-export const stockholmHour = (at: Date) => Number(at.toLocaleTimeString('sv-SE', { timeZone: ZONE, hour: '2-digit', hourCycle: 'h23' }));
+export const stockholmHour = (at: Date) => Number(HOUR.format(at));
 
 /** "15 december 2026" for a YYYY-MM-DD day. */
-export const swedishDate = (isoDate: string) =>
-  new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('sv-SE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: ZONE });
+export const swedishDate = (isoDate: string) => SWEDISH_DATE.format(new Date(`${isoDate}T12:00:00Z`));
 
 /** "2026-12-15 09:30", for records. */
-export const swedishStamp = (at: Date) => at.toLocaleString('sv-SE', { timeZone: ZONE, dateStyle: 'short', timeStyle: 'short' });
+export const swedishStamp = (at: Date) => STAMP.format(at);
 
 /** "tisdag 1 december 2026 kl. 09:00" */
 export function swedishWhen(at: Date): string {
-  const day = at.toLocaleDateString('sv-SE', { timeZone: ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  const time = at.toLocaleTimeString('sv-SE', { timeZone: ZONE, hour: '2-digit', minute: '2-digit' });
-  return `${day} kl. ${time}`;
+  return `${WEEKDAY_DATE.format(at)} kl. ${TIME.format(at)}`;
 }
