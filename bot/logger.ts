@@ -7,14 +7,15 @@ const SECRETS = ['authorization', 'Authorization', 'password', 'token', 'Microso
 /** Each secret's name at the top, one level down, and in an error's request headers (an HTTP client's error carries them). */
 const REDACT = SECRETS.flatMap((name) => [name, `*.${name}`, `*.headers.${name}`, `err.config.headers.${name}`, `err.request.headers.${name}`]);
 
-/** JSON lines in production; readable lines when a person watches a terminal. */
-export function createLogger(level: string, pretty = Boolean(process.stdout.isTTY) && process.env.NODE_ENV !== 'production'): Logger {
-  return pino({
-    level,
-    base: { service: 'planeringsboten' },
-    redact: { paths: REDACT, censor: '[hemligt]' },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
-  });
+/** JSON lines in production (to `destination`, stdout by default); readable lines when a person watches a terminal. */
+export function createLogger(
+  level: string,
+  pretty = Boolean(process.stdout.isTTY) && process.env.NODE_ENV !== 'production',
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = { level, base: { service: 'planeringsboten' }, redact: { paths: REDACT, censor: '[hemligt]' } };
+  if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A database URL fit for a log line: the password is never shown. */

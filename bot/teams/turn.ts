@@ -33,8 +33,9 @@ export interface OutgoingMessage {
 }
 
 /**
- * What our features see of a Teams turn. Only this file and `app.ts` know teams-ai and
- * botbuilder types, so moving to the Teams SDK v2 means rewriting them and nothing else.
+ * What our features see of a Teams turn. The feature folders never touch teams-ai or botbuilder
+ * types; the wiring that does (this folder, app.ts, turn-pipeline.ts, service.ts, the store's
+ * botbuilder Storage) is what a move to the Teams SDK v2 rewrites.
  */
 export interface Turn {
   /** The message as typed, mentions removed. */

@@ -117,6 +117,9 @@ describe('what the people who run it see', () => {
       expect(turnLines.length).toBeGreaterThan(0);
       for (const l of turnLines) expect(l.conversationId).toBe(c);
       expect(turnLines.some((l) => l.msg === 'turn handled')).toBe(true);
+      // Stopped as a platform stops it: a clean exit, said in the log.
+      expect(await bot.stop()).toBe(0);
+      expect(bot.output()).toMatch(/"msg":"stopped"/);
     } finally {
       await bot.stop();
     }

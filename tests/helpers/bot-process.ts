@@ -13,7 +13,8 @@ export interface BotProcess {
   post(activity: unknown): Promise<{ status: number; body: any }>;
   /** kill -9: no shutdown code runs. */
   crash(): Promise<void>;
-  stop(): Promise<void>;
+  /** SIGTERM, as a platform stops it; resolves with the exit code. */
+  stop(): Promise<number | null>;
 }
 
 export const freePort = () =>
@@ -45,7 +46,7 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bot process did not become ready: ${stderr}\n${stdout}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     url,
     child,
@@ -55,9 +56,9 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
       child.kill('SIGKILL');
       await exited;
     },
-    stop: async () => {
+    stop: () => {
       child.kill('SIGTERM');
-      await exited;
+      return exited;
     },
   };
 }
