@@ -100,12 +100,15 @@ param digestCron string = ''
 @description('Comma-separated Entra ID tenant ids whose activities the bot serves (ALLOWED_TENANTS); any other tenant gets 403. Defaults to msaAppTenantId, your own tenant. Empty serves every tenant.')
 param allowedTenants string = msaAppTenantId
 
+@description('Comma-separated Entra ID object ids of the knowledge editors, the only ones who may list the unanswered questions (EDITORS). Empty: everyone may.')
+param editors string = ''
+
 @description('Messages a person may send a minute before the bot asks them to wait (RATE_LIMIT_PER_MINUTE), per instance.')
 @minValue(1)
 @maxValue(10000)
 param rateLimitPerMinute int = 20
 
-@description('Days unanswered questions, people\'s own words, are kept (RETENTION_DAYS); decisions and registrations are records and stay.')
+@description('Days people\'s own words are kept (RETENTION_DAYS): unanswered questions, and own deadlines after their day; decisions and registrations are records and stay.')
 @minValue(1)
 @maxValue(3650)
 param retentionDays int = 90
@@ -386,6 +389,7 @@ var botSettings = {
   LOG_LEVEL: logLevel
   DIGEST_CRON: digestCron
   ALLOWED_TENANTS: allowedTenants
+  EDITORS: editors
   RATE_LIMIT_PER_MINUTE: string(rateLimitPerMinute)
   RETENTION_DAYS: string(retentionDays)
   // Zip deploy runs Oryx: npm install (with devDependencies, and .npmrc's yes=true for a postinstall's npx),

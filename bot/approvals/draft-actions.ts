@@ -3,7 +3,6 @@ import { stockholmDay } from '../stockholm';
 import type { CardAction, CardActionResult, CardActionTurn } from '../teams/card-actions';
 import { formIdOf, positiveInt } from '../teams/card-input';
 import type { SharedCard } from '../teams/shared-cards';
-import { homeConversationId } from '../teams/turn';
 import { draftCard, draftForm, draftMessage, VERB, type FormTarget } from './draft-cards';
 import { decisionLog } from './draft-log';
 import { authorNotice, outcomeAnnouncement } from './draft-notices';
@@ -29,12 +28,11 @@ const textOf = (value: unknown) => (typeof value === 'string' || typeof value ==
 
 /** The buttons of the draft cards and the draft form. */
 export function draftActions({ drafts, outbox, sendOutbox, now }: DraftActionsDependencies): CardAction[] {
-  const homeOf = (action: CardActionTurn) => homeConversationId(action.conversationId);
 
   /** The draft a button names, if the clicker may see it here. */
   async function readable(action: CardActionTurn): Promise<Draft | undefined> {
     const draft = await drafts.get(positiveInt(action.data.draftId) ?? 0);
-    return draft && mayRead(draft, homeOf(action), action.actor.aadObjectId) ? draft : undefined;
+    return draft && mayRead(draft, action.homeConversationId, action.actor.aadObjectId) ? draft : undefined;
   }
 
   const currentCard = (draft: Draft, action: CardActionTurn, notice?: string): CardActionResult => ({
@@ -45,7 +43,7 @@ export function draftActions({ drafts, outbox, sendOutbox, now }: DraftActionsDe
   async function formAgain(action: CardActionTurn, target: FormTarget, problems: string[]): Promise<CardActionResult> {
     const picked = await pickApprovers(action, drafts, approverIds(action.data.approvers).slice(0, LIMITS.approvers));
     const values = { title: textOf(action.data.title), text: textOf(action.data.text), rule: textOf(action.data.rule), dueDate: textOf(action.data.dueDate) };
-    const suggested = await suggestedApprovers(drafts, homeOf(action), action.actor);
+    const suggested = await suggestedApprovers(drafts, action.homeConversationId, action.actor);
     return { card: draftForm(target, { ...values, approvers: picked.members, suggested }, problems) };
   }
 
@@ -55,7 +53,7 @@ export function draftActions({ drafts, outbox, sendOutbox, now }: DraftActionsDe
    */
   async function ensurePosted(action: CardActionTurn, draft: Draft): Promise<Draft> {
     const revision = currentRevision(draft);
-    if (revision.activityId || draft.homeConversationId !== homeOf(action)) return draft;
+    if (revision.activityId || draft.homeConversationId !== action.homeConversationId) return draft;
     const activityId = await action.send(draftMessage(draft, revision));
     if (!activityId) return draft;
     await drafts.setPosted(draft.id, revision.revision, action.conversationId, activityId);
@@ -123,11 +121,11 @@ export function draftActions({ drafts, outbox, sendOutbox, now }: DraftActionsDe
     const outcome = await drafts.decide(draftId, revision, actor, decision, comment, async (decided, tx) => {
       if (decided.status !== 'pending') await outbox.enqueue(authorNotice(decided), tx);
     });
-    if (!outcome || !mayRead(outcome.draft, homeOf(action), actor.aadObjectId)) return NOT_FOUND;
+    if (!outcome || !mayRead(outcome.draft, action.homeConversationId, actor.aadObjectId)) return NOT_FOUND;
     const { draft } = outcome;
     if (!outcome.recorded) return currentCard(draft, action, outcome.reason);
     sendOutbox();
-    if (draft.status !== 'pending' && draft.homeConversationId === homeOf(action)) {
+    if (draft.status !== 'pending' && draft.homeConversationId === action.homeConversationId) {
       await action.send(outcomeAnnouncement(draft)).catch((err) => action.log.warn({ err, draftId }, 'could not announce the outcome'));
     }
     const current = currentRevision(draft);
@@ -137,7 +135,7 @@ export function draftActions({ drafts, outbox, sendOutbox, now }: DraftActionsDe
   const reviseForm = async (action: CardActionTurn): Promise<CardActionResult> => {
     const draft = await readable(action);
     if (!draft) return NOT_FOUND;
-    const refused = revisionRefusal(draft, action.actor.aadObjectId, homeOf(action));
+    const refused = revisionRefusal(draft, action.actor.aadObjectId, action.homeConversationId);
     if (refused) return currentCard(draft, action, refused);
     return { card: formFor(draft) };
   };
@@ -145,7 +143,7 @@ export function draftActions({ drafts, outbox, sendOutbox, now }: DraftActionsDe
   const revise = async (action: CardActionTurn): Promise<CardActionResult> => {
     const draft = await readable(action);
     if (!draft) return NOT_FOUND;
-    const refused = revisionRefusal(draft, action.actor.aadObjectId, homeOf(action));
+    const refused = revisionRefusal(draft, action.actor.aadObjectId, action.homeConversationId);
     if (refused) return refusedRevision(action, draft, refused);
     const target = { draftId: draft.id };
     const { form, problems } = readDraftForm(action.data, stockholmDay(now()));

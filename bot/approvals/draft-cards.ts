@@ -1,7 +1,8 @@
 import { renderCard } from '../../cards/render';
-import { isCalendarDate, swedishDate, swedishStamp } from '../stockholm';
+import { isCalendarDate, swedishDate } from '../stockholm';
+import { shorten } from '../teams/text';
 import type { OutgoingMessage } from '../teams/turn';
-import { currentRevision, DECISION_LABEL, LIMITS, oneLine, RULE_LABEL, shorten, STATUS_LABEL, type Approver, type Draft, type DraftStatus, type Revision } from './draft-rules';
+import { currentRevision, decisionSummary, LIMITS, RULE_LABEL, STATUS_LABEL, type Approver, type Draft, type DraftStatus, type Revision } from './draft-rules';
 
 export const VERB = {
   create: 'draft.create',
@@ -62,13 +63,6 @@ export function draftForm(target: FormTarget, values: FormValues = {}, problems:
 
 const uniqueByAad = (people: Approver[]) => [...new Map(people.map((p) => [p.aadObjectId, p])).values()];
 
-/** One approver's decision as the card shows it: the comment on one line and shortened. */
-function decisionOnCard(a: Approver): string {
-  if (!a.decision) return 'Väntar';
-  const comment = a.comment ? `: "${shorten(oneLine(a.comment), ON_CARD.comment)}"` : '';
-  return `${DECISION_LABEL[a.decision]} ${a.decidedAt ? swedishStamp(a.decidedAt) : ''}${comment}`.trim();
-}
-
 /**
  * The card of one revision as `viewerAad` sees it: a pending approver of the current revision gets
  * the buttons, the author the Revidera button when changes were asked for, everyone else the read-only
@@ -93,7 +87,7 @@ export function draftCard(draft: Draft, revision: Revision, viewerAad?: string, 
     points: revision.points.map((text, i) => ({ n: i + 1, text })),
     ruleLabel: RULE_LABEL[draft.rule],
     dueLabel: revision.dueDate ? swedishDate(revision.dueDate) : 'ingen',
-    approvers: revision.approvers.map((a) => ({ name: shorten(a.name, ON_CARD.name), decision: decisionOnCard(a) })),
+    approvers: revision.approvers.map((a) => ({ name: shorten(a.name, ON_CARD.name), decision: decisionSummary(a, ON_CARD.comment) })),
     notice: notice?.text ?? '',
     noticeColor: notice?.good ? 'Good' : 'Attention',
     canDecide,

@@ -1,7 +1,8 @@
 import { renderCard } from '../../cards/render';
 import { swedishDate, swedishStamp } from '../stockholm';
+import { oneLine, shorten } from '../teams/text';
 import type { OutgoingMessage } from '../teams/turn';
-import { currentRevision, DECISION_LABEL, oneLine, RULE_LABEL, shorten, STATUS_LABEL, type Approver, type Draft, type Revision } from './draft-rules';
+import { currentRevision, DECISION_LABEL, decisionSummary, RULE_LABEL, STATUS_LABEL, type Draft, type Revision } from './draft-rules';
 
 /** Teams refuses a message over about 28 KB; a log message stays well under it. */
 const MESSAGE_BYTES = 24_000;
@@ -11,13 +12,6 @@ const PART_BYTES = 20_000;
 const ON_CARD = { name: 60, comment: 100, changes: 500, earlierRevisions: 5, earlierLine: 300 } as const;
 
 const bytes = (value: unknown) => Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value));
-
-/** One approver's decision in the record: label, when, and the comment on one line (a line break would end the list item). */
-function decisionText(a: Approver, commentMax = Infinity): string {
-  if (!a.decision) return 'Väntar';
-  const comment = a.comment ? `: "${shorten(oneLine(a.comment), commentMax)}"` : '';
-  return `${DECISION_LABEL[a.decision]} ${a.decidedAt ? swedishStamp(a.decidedAt) : ''}${comment}`.trim();
-}
 
 /** The record for a protocol as Markdown lines: every revision, every point, every decision with who, when and comment. */
 function recordLines(draft: Draft): string[] {
@@ -30,7 +24,7 @@ function recordLines(draft: Draft): string[] {
     if (r.changes) lines.push(`Ändringar: ${oneLine(r.changes.replace(/\n/g, '; '))}`);
     r.points.forEach((p, i) => lines.push(`${i + 1}. ${p}`));
     if (r.dueDate) lines.push(`Sista dag för beslut: ${swedishDate(r.dueDate)}`);
-    for (const a of r.approvers) lines.push(`- ${oneLine(a.name)} (${a.aadObjectId}): ${decisionText(a)}`);
+    for (const a of r.approvers) lines.push(`- ${oneLine(a.name)} (${a.aadObjectId}): ${decisionSummary(a)}`);
   }
   return lines;
 }
@@ -75,7 +69,7 @@ function logCard(draft: Draft, whereText: string): object {
     created: swedishStamp(current.createdAt),
     changes: shorten(current.changes ?? '', ON_CARD.changes),
     dueLabel: current.dueDate ? swedishDate(current.dueDate) : '',
-    decisions: current.approvers.map((a) => ({ name: shorten(oneLine(a.name), ON_CARD.name), summary: decisionText(a, ON_CARD.comment) })),
+    decisions: current.approvers.map((a) => ({ name: shorten(oneLine(a.name), ON_CARD.name), summary: decisionSummary(a, ON_CARD.comment) })),
     earlier: [...(earlier.length > shown.length ? [`${earlier.length - shown.length} äldre revisioner står i texten.`] : []), ...shown.map(earlierRevisionLine)],
     whereText,
   });

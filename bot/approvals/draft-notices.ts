@@ -3,7 +3,8 @@
 import type { OutboxItem } from '../outbox/outbox-store';
 import { swedishDate } from '../stockholm';
 import type { OutgoingMessage } from '../teams/turn';
-import { currentRevision, oneLine, shorten, STATUS_PHRASE, type Approver, type Draft } from './draft-rules';
+import { oneLine, shorten } from '../teams/text';
+import { currentRevision, STATUS_PHRASE, type Approver, type Draft } from './draft-rules';
 
 const TITLE = 100;
 const COMMENT = 300;

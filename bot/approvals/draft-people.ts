@@ -1,4 +1,5 @@
 import type { CardActionTurn } from '../teams/card-actions';
+import { swedishList } from '../teams/text';
 import type { Actor } from '../teams/turn';
 import type { Approver } from './draft-rules';
 import type { DraftStore, Person } from './draft-store';
@@ -9,8 +10,6 @@ export function actorOf(turn: { actor: Actor }): Person | undefined {
   return aadObjectId ? { aadObjectId, teamsId: id, name: name || 'Okänd' } : undefined;
 }
 
-/** "Anna", "Anna och Bo", "Anna, Bo och Cecilia". */
-const swedishList = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} och ${items.at(-1)}`);
 
 export interface PickedApprovers {
   /** Members of the conversation, with their Teams ids and names. */

@@ -1,6 +1,7 @@
 /** Viljeriktning drafts as plain data, and the rules that decide them. No I/O here. */
 
-import { isCalendarDate, swedishDate } from '../stockholm';
+import { isCalendarDate, swedishDate, swedishStamp } from '../stockholm';
+import { oneLine, shorten } from '../teams/text';
 
 export type Rule = 'all' | 'first';
 export type DraftStatus = 'pending' | 'approved' | 'rejected' | 'changes_requested';
@@ -115,11 +116,13 @@ export interface DraftForm {
 /** Limits that keep every card of a draft well under Teams' 28 KB (tests/e2e/approvals checks the worst case). */
 export const LIMITS = { title: 200, points: 30, point: 400, pointsTotal: 4000, approvers: 50, comment: 1000 } as const;
 
-/** One line of text: a forged invoke may send line breaks and control characters where the form allows none. */
-export const oneLine = (text: string) => text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
 
-/** `text` cut to at most `max` characters, with "…" when something was cut. */
-export const shorten = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
+/** One approver's decision: label, when, and the comment on one line (a line break would end a list item), shortened to `commentMax`. */
+export function decisionSummary(a: Approver, commentMax = Infinity): string {
+  if (!a.decision) return 'Väntar';
+  const comment = a.comment ? `: "${shorten(oneLine(a.comment), commentMax)}"` : '';
+  return `${DECISION_LABEL[a.decision]} ${a.decidedAt ? swedishStamp(a.decidedAt) : ''}${comment}`.trim();
+}
 
 /** The approvers' ids as the picker sends them (comma-separated AAD object ids); anything else is dropped. */
 export const approverIds = (value: unknown): string[] =>

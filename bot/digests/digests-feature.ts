@@ -4,7 +4,7 @@ import type { Features } from '../app';
 import { isCalendarDate, stockholmDay } from '../stockholm';
 import { formIdOf } from '../teams/card-input';
 import type { CardActionResult, CardActionTurn } from '../teams/card-actions';
-import { homeConversationId, type Turn } from '../teams/turn';
+import type { Turn } from '../teams/turn';
 import { coming, type Deadline } from './deadlines';
 import { deadlinesMessage, digestMessage, scheduleLabel, subscriptionMessage } from './digest-cards';
 import type { Cadence, DigestStore } from './digest-store';
@@ -18,15 +18,13 @@ export interface DigestsDependencies {
 }
 
 /** What a turn or a click needs to act for its conversation. */
-type Where = Pick<Turn, 'conversationId' | 'conversationType' | 'actor'>;
+type Where = Pick<Turn, 'homeConversationId' | 'conversationType' | 'actor'>;
 
 const today = (now: Date) => stockholmDay(now);
 const inChannel = (where: Where) => where.conversationType === 'channel';
-/**
- * Subscriptions and own deadlines belong to the channel, not to the thread they were made in:
- * Teams gives each thread its own conversation id, and a digest should start a new post.
- */
-const home = (where: Where) => homeConversationId(where.conversationId);
+// Subscriptions and own deadlines belong to the channel, not to the thread they were made in
+// (Teams gives each thread its own conversation id), and a digest starts a new post there.
+const home = (where: Where) => where.homeConversationId;
 
 function deadlineForm(formId: string, now: Date, channel: boolean, values: Record<string, unknown> = {}, problems: string[] = []): object {
   const v = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');

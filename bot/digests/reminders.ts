@@ -1,8 +1,8 @@
 import { addDays } from '../stockholm';
 import { daysUntil, type When } from './deadline-dates';
 
-/** Days before a dated deadline that a subscribed conversation is reminded, latest mark last. */
-const REMINDER_DAYS = [30, 7, 1];
+/** Days before a dated deadline that a subscribed conversation is reminded, the last mark first. */
+const REMINDER_DAYS = [1, 7, 30];
 
 interface DueReminder {
   /** The mark it is sent once under: 30, 7 or 1. */
@@ -21,7 +21,7 @@ export function dueReminder(when: When, today: string, since: string): DueRemind
   if (when.kind !== 'day') return undefined;
   const days = daysUntil(when, today);
   if (days < 1) return undefined;
-  const mark = [...REMINDER_DAYS].sort((a, b) => a - b).find((m) => m >= days);
+  const mark = REMINDER_DAYS.find((m) => m >= days);
   if (mark === undefined || addDays(when.date, -mark) < since) return undefined;
   return { mark, days };
 }

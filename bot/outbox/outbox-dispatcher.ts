@@ -17,7 +17,7 @@ export interface OutboxDispatcherOptions {
 }
 
 /** How long before try n+1: 30 s, 1, 2, 4 … minutes, at most an hour. */
-export const retryDelaySeconds = (attempts: number) => Math.min(30 * 2 ** (attempts - 1), 3600);
+const retryDelaySeconds = (attempts: number) => Math.min(30 * 2 ** (attempts - 1), 3600);
 
 /**
  * Sends what the outbox holds: claims due messages under a lease, sends them through the queue

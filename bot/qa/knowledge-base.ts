@@ -5,6 +5,7 @@ import matter from 'gray-matter';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { knowledgeDir } from '../paths';
+import { swedishList } from '../teams/text';
 
 export const ENTRY_TYPES = ['begrepp', 'uppdrag', 'fas', 'arbetspaket', 'pilotprojekt', 'aktör', 'beslut', 'tidsfrist', 'dokument'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
@@ -172,7 +173,6 @@ export function loadKnowledgeBase(dir = knowledgeDir): KnowledgeBase {
   return { entries, byId, sources: sources.data, contentHash: hash.digest('hex') };
 }
 
-const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} och ${items.at(-1)}`);
 
 /**
  * "Källa: …" for a passage as people read it: each of its documents once, with publisher and date,
@@ -186,6 +186,6 @@ export function citation(passage: Passage): string {
     sections.set(document, list);
   }
   return [...sections]
-    .map(([d, s]) => `${d.utgivare}: ${d.titel}${d.datum ? ` (${d.datum})` : ''}${s.length ? `, ${listed(s)}` : ''}`)
+    .map(([d, s]) => `${d.utgivare}: ${d.titel}${d.datum ? ` (${d.datum})` : ''}${s.length ? `, ${swedishList(s)}` : ''}`)
     .join('; ');
 }

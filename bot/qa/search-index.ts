@@ -13,7 +13,7 @@ export const SAVED_INDEX = path.join(projectRoot, 'dist', 'knowledge-index.bin')
 const FIELDS = { title: 10, synonyms: 8, phrases: 1, heading: 4, questions: 3, text: 1, tails: 0.5 } as const;
 
 /** A passage's reference in the index: `entryId#passageNumber`. */
-export const passageRef = (entryId: string, passage: number) => `${entryId}#${passage}`;
+const passageRef = (entryId: string, passage: number) => `${entryId}#${passage}`;
 export function parsePassageRef(ref: string): { entryId: string; passage: number } {
   const at = ref.lastIndexOf('#');
   return { entryId: ref.slice(0, at), passage: Number(ref.slice(at + 1)) };

@@ -1,24 +1,14 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { Logger } from '../logger';
 import type { SharedCard, SharedCards } from './shared-cards';
-import { turnFrom, type Actor, type OutgoingMessage } from './turn';
+import { turnFrom, type Turn } from './turn';
 
 /** A click on an `Action.Execute` button, or Teams refreshing a card for one viewer. */
-export interface CardActionTurn {
+export interface CardActionTurn extends Pick<Turn, 'actor' | 'log' | 'conversationId' | 'homeConversationId' | 'conversationType' | 'send'> {
   verb: string;
   /** The action's data merged with the card's input values, as Teams sends them: untrusted. */
   data: Record<string, unknown>;
   /** `automatic` is a card refresh, not a person's click: it must never change anything shared. */
   trigger: 'manual' | 'automatic';
-  actor: Actor;
-  /** Writes log lines that carry this turn's activity and conversation ids. */
-  log: Logger;
-  conversationId: string;
-  conversationType: string;
-  /** The id of the message holding the card, when Teams says it. */
-  cardActivityId?: string;
-  /** Posts a new message into the conversation; returns its activity id. */
-  send(message: OutgoingMessage): Promise<string | undefined>;
   /** A member of this conversation by Azure AD object id: their Teams id and name, if Teams knows them. */
   findMember(aadObjectId: string): Promise<{ teamsId: string; name: string } | undefined>;
 }
@@ -57,8 +47,8 @@ export function cardActionFrom(context: TurnContext): CardActionTurn {
     actor: turn.actor,
     log: turn.log,
     conversationId: turn.conversationId,
+    homeConversationId: turn.homeConversationId,
     conversationType: turn.conversationType,
-    cardActivityId: context.activity.replyToId,
     send: turn.send,
     findMember: async (aadObjectId) => {
       try {

@@ -24,3 +24,16 @@ export function commandText(text: string): string {
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 }
+
+/** One line of text: a forged invoke may send line breaks and control characters where a form allows none. */
+export const oneLine = (text: string) => text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+
+/** `text` cut to at most `max` characters (never inside a character made of two code units), with "…" when something was cut. */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/** "Anna", "Anna och Bo", "Anna, Bo och Cecilia". */
+export const swedishList = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} och ${items.at(-1)}`);

@@ -1,6 +1,7 @@
 import { renderCard } from '../../cards/render';
+import { shorten } from '../teams/text';
 import type { OutgoingMessage } from '../teams/turn';
-import { closedReason, hasStarted, MODE_LABEL, type Mode, type Registration, type Workshop } from './workshop-rules';
+import { closedReason, hasStarted, MODE_LABEL, type Mode, type Registration, type Workshop, type WorkshopState } from './workshop-rules';
 import { stockholmDay, swedishDate, swedishWhen } from '../stockholm';
 
 export const WORKSHOP_VERB = {
@@ -14,9 +15,9 @@ export const WORKSHOP_VERB = {
 /** Teams refreshes a card for at most this many listed users. */
 export const MAX_REFRESH_USERS = 60;
 /** People listed on the organiser's card; everyone is in the CSV. */
-export const MAX_LISTED = 100;
+const MAX_LISTED = 100;
 /** Teams refuses a message over 28 KB; the card stays well below, whatever people typed. */
-export const MAX_CARD_BYTES = 24_000;
+const MAX_CARD_BYTES = 24_000;
 
 /** How a notice reads: a refusal must not look like a success. */
 export type NoticeKind = 'done' | 'info' | 'waiting' | 'refused';
@@ -40,13 +41,6 @@ export function workshopForm(formId: string, now: Date, values: Record<string, u
     description: v('description'),
     deadline: v('deadline'),
   });
-}
-
-/** What every view of a workshop shares, read from storage when the card is drawn. */
-export interface WorkshopState {
-  taken: number;
-  /** Teams ids of registered and queued people, those with a seat first: their view differs from the shared one. */
-  registeredTeamsIds: string[];
 }
 
 export interface Viewer {
@@ -104,11 +98,8 @@ export function workshopMessage(w: Workshop, state: WorkshopState, now: Date): O
   return { text: `Workshop: ${w.title}, ${swedishWhen(w.startsAt)}, ${w.place}.`, card: workshopCard(w, state, now) };
 }
 
-/** At most `max` characters: a long organisation name shortens a line, never the list. */
-function short(text: string, max = 80): string {
-  const chars = Array.from(text);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
-}
+/** A long name or organisation shortens its line, never the list. */
+const short = (text: string) => shorten(text, 80);
 
 const detail = (r: Registration) => short(`${r.organisation}, ${MODE_LABEL[r.mode].toLowerCase()}`);
 

@@ -80,3 +80,10 @@ export function readWorkshopForm(data: Record<string, unknown>, now: Date): { fo
   if (problems.length || !startsAt) return { problems };
   return { form: { title, startsAt, place, capacity, description, deadline }, problems };
 }
+
+/** What every view of a workshop shares, read from storage when the card is drawn. */
+export interface WorkshopState {
+  taken: number;
+  /** Teams ids of registered and queued people, those with a seat first: their view differs from the shared one. */
+  registeredTeamsIds: string[];
+}

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../store/database';
 import type { Person } from '../approvals/draft-store';
 import { ZONE } from '../stockholm';
-import type { Mode, Registration, Workshop, WorkshopForm } from './workshop-rules';
+import type { Mode, Registration, Workshop, WorkshopForm, WorkshopState } from './workshop-rules';
 
 export type RegisterOutcome =
   | { kind: 'registered' | 'queued'; position?: number; already: boolean }
@@ -124,19 +124,20 @@ export class WorkshopStore {
     return queuePosition(this.db, id, seq);
   }
 
-  /** Teams ids of up to `limit` people with a registration: those with a seat first, then the queue, each in arrival order. */
-  async registeredTeamsIds(id: number, limit: number): Promise<string[]> {
-    const rows = await this.db.query<{ person_teams_id: string }>(
-      `SELECT person_teams_id FROM registrations WHERE workshop_id = $1 AND status <> 'cancelled'
-       ORDER BY status = 'registered' DESC, seq LIMIT $2`,
+  /**
+   * What every view of the workshop shows, in one statement (each view and each redraw of the posted
+   * card reads it): the seats taken, and the Teams ids of up to `limit` people with a registration,
+   * those with a seat first, then the queue, each in arrival order.
+   */
+  async state(id: number, limit: number): Promise<WorkshopState> {
+    const [row] = await this.db.query<{ taken: string; ids: string[] | null }>(
+      `SELECT (SELECT count(*) FROM registrations WHERE workshop_id = $1 AND status = 'registered') AS taken,
+              (SELECT array_agg(person_teams_id) FROM (
+                 SELECT person_teams_id FROM registrations WHERE workshop_id = $1 AND status <> 'cancelled'
+                 ORDER BY status = 'registered' DESC, seq LIMIT $2) listed) AS ids`,
       [id, limit],
     );
-    return rows.map((r) => r.person_teams_id);
-  }
-
-  async seatsTaken(id: number): Promise<number> {
-    const [row] = await this.db.query<{ n: string }>("SELECT count(*) AS n FROM registrations WHERE workshop_id = $1 AND status = 'registered'", [id]);
-    return Number(row.n);
+    return { taken: Number(row.taken), registeredTeamsIds: row.ids ?? [] };
   }
 
   /** A seat if one is free, else a place in the queue; a second registration of the same person changes nothing. */

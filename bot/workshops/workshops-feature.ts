@@ -5,10 +5,10 @@ import type { LinkSigner } from '../http/signed-links';
 import type { OutboxStore } from '../outbox/outbox-store';
 import type { CardActionResult, CardActionTurn } from '../teams/card-actions';
 import type { SharedCard } from '../teams/shared-cards';
-import { attendeesCard, MAX_REFRESH_USERS, workshopCard, workshopForm, workshopMessage, WORKSHOP_VERB, type Notice, type WorkshopState } from './workshop-cards';
+import { attendeesCard, MAX_REFRESH_USERS, workshopCard, workshopForm, workshopMessage, WORKSHOP_VERB, type Notice } from './workshop-cards';
 import { csvPath, icsPath } from './workshop-exports';
 import { promotionNotice } from './workshop-notices';
-import { closedReason, hasStarted, readWorkshopForm, type Mode, type Workshop } from './workshop-rules';
+import { closedReason, hasStarted, readWorkshopForm, type Mode, type Workshop, type WorkshopState } from './workshop-rules';
 import type { WorkshopStore } from './workshop-store';
 
 export interface WorkshopsDependencies {
@@ -45,10 +45,7 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
   const base = exportBase(deps.publicUrl);
   const link = (path: string, expiresAt: Date) => `${base}${signer.sign(path, expiresAt)}`;
 
-  const stateOf = async (w: Workshop): Promise<WorkshopState> => ({
-    taken: await workshops.seatsTaken(w.id),
-    registeredTeamsIds: await workshops.registeredTeamsIds(w.id, MAX_REFRESH_USERS),
-  });
+  const stateOf = (w: Workshop): Promise<WorkshopState> => workshops.state(w.id, MAX_REFRESH_USERS);
 
   /** The card as this person sees it now. */
   async function viewFor(w: Workshop, aad: string | undefined, notice?: Notice): Promise<object> {

@@ -275,6 +275,7 @@ describe('infra/main.bicep', () => {
         'PORT',
         'LOG_LEVEL',
         'ALLOWED_TENANTS',
+        'EDITORS',
         'RATE_LIMIT_PER_MINUTE',
         'RETENTION_DAYS',
         'SCM_DO_BUILD_DURING_DEPLOYMENT',
@@ -318,10 +319,10 @@ describe('infra/main.bicep', () => {
       expect([parsed.RATE_LIMIT_PER_MINUTE, parsed.RETENTION_DAYS]).toEqual([20, 90]);
     });
 
-    it('pass the tenants, the rate limit and the retention given as parameters to the bot', () => {
+    it('pass the tenants, the editors, the rate limit and the retention given as parameters to the bot', () => {
       const other = '0b9a8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
-      const settings = deployed({ msaAppTenantId: TENANT_ID, allowedTenants: `${TENANT_ID},${other}`, rateLimitPerMinute: 5, retentionDays: 30 });
-      expect(settings).toMatchObject({ ALLOWED_TENANTS: `${TENANT_ID},${other}`, RATE_LIMIT_PER_MINUTE: '5', RETENTION_DAYS: '30' });
+      const settings = deployed({ msaAppTenantId: TENANT_ID, allowedTenants: `${TENANT_ID},${other}`, editors: 'aad-editor', rateLimitPerMinute: 5, retentionDays: 30 });
+      expect(settings).toMatchObject({ ALLOWED_TENANTS: `${TENANT_ID},${other}`, EDITORS: 'aad-editor', RATE_LIMIT_PER_MINUTE: '5', RETENTION_DAYS: '30' });
       // The parameters' limits are the bot's: a value the template accepts never stops the bot's start.
       for (const [param, setting] of [['rateLimitPerMinute', 'RATE_LIMIT_PER_MINUTE'], ['retentionDays', 'RETENTION_DAYS']]) {
         const p = params.get(param)!;
