@@ -144,6 +144,21 @@ for (const size of [1000, 10000]) {
 const row = (r) =>
   `  ${r.name.padEnd(34)} ${String(r.concurrency).padStart(3)}  ${fmt(r.perSecond, 0).padStart(6)} turns/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p95 ${fmt(r.p95, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  RSS ${fmt(r.peakRssMb, 0).padStart(4)} MB  ready ${fmt(r.readyMs / 1000, 1)} s  errors ${r.errors}`;
 
+// Issue 2's contract: a fresh start answers "hjälp" within a second of /readyz (the reply is sent
+// before the POST returns, so the POST's time is the time to the reply).
+{
+  const connector = await startConnector();
+  const bot = await startProcess(BOT, { ...BOT_ENV, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pb-bench-first-')), PORT: String(await freePort()) });
+  try {
+    const t0 = performance.now();
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(messageActivity(connector.url, 'first', 'hjälp')) });
+    console.log(`\nFirst "hjälp" after a fresh start: ready in ${fmt(bot.readyMs / 1000, 1)} s, answered ${fmt(performance.now() - t0, 0)} ms later (HTTP ${res.status}; target within 1 s)`);
+  } finally {
+    await bot.stop();
+    await connector.close();
+  }
+}
+
 console.log(`\nOver HTTP as Teams sends it, ${SECONDS} s a run (conversations × turns/s, latency, peak RSS, time to /readyz):`);
 const results = [];
 const pgUrl = await freshPostgres();
