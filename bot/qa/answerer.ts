@@ -1,9 +1,10 @@
 import type { Entry, KnowledgeBase } from './knowledge-base';
 import { fold, stem } from './lunr-sv';
-import type { Hits, PassageIndex } from './passage-index';
+import type { PassageIndex } from './passage-index';
 import { isStopWord, tokenize } from './swedish';
 import { analyzeQuestion, phrasesOf, queryClauses, type Abbreviations, type QueryWord } from './query';
 import { parsePassageRef } from './search-index';
+import { EntryRanker } from './top-entries';
 
 /** An entry as a candidate answer: its best passage, how well it scored and how much of the question it covers. */
 export interface Candidate {
@@ -30,7 +31,11 @@ const MIN_COVERAGE_WITH_UNKNOWN_WORD = 0.75;
 /** Runners-up this close to the best make the question ambiguous. */
 const CLOSE = 0.92;
 const SECOND_PASSAGE_WEIGHT = 0.25;
-const MAX_CANDIDATES = 40;
+/**
+ * Entries, by their best passage's BM25 score, that get the closer look (coverage, names). On the
+ * question sets the answer and its runners-up come from the first nine.
+ */
+const MAX_CANDIDATES = 20;
 const NAME_WEIGHT = 0.6;
 
 export class QuestionAnswerer {
@@ -43,6 +48,7 @@ export class QuestionAnswerer {
   /** Each passage's entry, and each entry's passages, by their numbers in the index. */
   private readonly entryOfDoc: Int32Array;
   private readonly docsOfEntry: number[][];
+  private readonly ranker: EntryRanker;
   private readonly namingFields: number;
 
   constructor(
@@ -53,6 +59,7 @@ export class QuestionAnswerer {
     this.entryOfDoc = Int32Array.from(index.refs, (ref) => entryNumber.get(parsePassageRef(ref).entryId) ?? -1);
     this.docsOfEntry = kb.entries.map(() => []);
     this.entryOfDoc.forEach((entry, doc) => entry >= 0 && this.docsOfEntry[entry].push(doc));
+    this.ranker = new EntryRanker(this.entryOfDoc, kb.entries.length);
     this.namingFields = index.fieldMask(NAMING_FIELDS);
     this.namesOf = kb.entries.map((entry) =>
       [entry.title, ...entry.synonyms].map((name) => tokenize(name).filter((w) => !isStopWord(w)).map((w) => stem(fold(w)))).filter((stems) => stems.length > 0),
@@ -86,17 +93,22 @@ export class QuestionAnswerer {
   /** Entries ranked for the question, best first; `typ` limits them to one kind (for `begrepp <ord>`). */
   rank(question: string, typ?: Entry['typ']): { words: QueryWord[]; candidates: Candidate[] } {
     const words = analyzeQuestion(this.index, question, this.abbreviations);
-    const hits = this.index.search(queryClauses(words, phrasesOf(this.index, words)));
+    const query = this.index.query(queryClauses(words, phrasesOf(this.index, words)));
+    const accept = typ ? (entry: number) => this.kb.entries[entry].typ === typ : () => true;
+    // Only the entries with the best-scoring passages are worth the closer look.
+    const top = this.ranker.top(query, MAX_CANDIDATES, accept);
     // Each word of the question as every form it may take in a name.
     const forms = words.map((w) => new Set([stem(fold(w.word)), ...w.groups.flat()]));
-    const candidates = this.bestEntries(hits, typ).map((number) => {
+    const candidates = top.entries.map((number) => {
       const entry = this.kb.entries[number];
-      const matched = this.docsOfEntry[number]
-        .filter((doc) => hits.scores[doc] > 0)
-        .sort((a, b) => hits.scores[b] - hits.scores[a]);
+      const scored = this.docsOfEntry[number]
+        .map((doc) => ({ doc, score: top.scoreOf(doc) }))
+        .filter((p) => p.score > 0)
+        .sort((a, b) => b.score - a.score);
+      const matched = scored.map((p) => p.doc);
       const fields = matched.map((doc) => this.fieldsMatched(words, doc));
       const covered = coverageOf(words, fields);
-      const score = hits.scores[matched[0]] + SECOND_PASSAGE_WEIGHT * (hits.scores[matched[1]] ?? 0);
+      const score = scored[0].score + SECOND_PASSAGE_WEIGHT * (scored[1]?.score ?? 0);
       // Words common to the whole knowledge base weigh little in BM25, so naming an entry, and
       // covering more of the question, must count on top of it; a longer name is more specific.
       const nameFactor = 1 + NAME_WEIGHT * this.nameUsed(number, forms) ** 2;
@@ -104,33 +116,6 @@ export class QuestionAnswerer {
     });
     candidates.sort((a, b) => b.score - a.score);
     return { words, candidates };
-  }
-
-  /**
-   * The entries with the best-scoring passages, best first, at most MAX_CANDIDATES: only they are
-   * worth the closer look. On equal scores the entry met first stays ahead.
-   */
-  private bestEntries(hits: Hits, typ?: Entry['typ']): number[] {
-    const best = new Float64Array(this.kb.entries.length);
-    const met: number[] = [];
-    const { docs, scores } = hits;
-    for (let i = 0; i < docs.length; i++) {
-      const doc = docs[i];
-      const entry = this.entryOfDoc[doc];
-      const score = scores[doc];
-      if (entry < 0 || score <= 0 || (typ && this.kb.entries[entry].typ !== typ)) continue;
-      if (best[entry] === 0) met.push(entry);
-      if (score > best[entry]) best[entry] = score;
-    }
-    const top: number[] = [];
-    for (const entry of met) {
-      if (top.length === MAX_CANDIDATES && best[entry] <= best[top[top.length - 1]]) continue;
-      let at = top.length;
-      while (at > 0 && best[top[at - 1]] < best[entry]) at--;
-      top.splice(at, 0, entry);
-      if (top.length > MAX_CANDIDATES) top.pop();
-    }
-    return top;
   }
 
   /** For each word of the question and each of its groups, the fields of passage `doc` that hold one of the group's terms. */

@@ -13,7 +13,8 @@ const sv = (lunr as unknown as { sv: { stemmer: Stemmer; stopWordFilter: Filter 
 
 /** å and ä as a, ö as o, é as e: people type "lanspartnerskapet" as often as "länspartnerskapet". */
 export function fold(word: string): string {
-  return word.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  // Most words are plain ASCII, which has nothing to fold; normalizing costs more than looking.
+  return /^[\x00-\x7f]*$/.test(word) ? word : word.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }
 
 const foldToken = (token: lunr.Token) => token.update((s) => fold(s));

@@ -1,4 +1,5 @@
 import type { lunr } from './lunr-sv';
+import { PassageQuery } from './passage-query';
 
 /** One term of a query: its weight, and the fields it may match in (all when absent). */
 export interface Clause {
@@ -14,15 +15,6 @@ export interface PostingArrays {
   weights: Float32Array;
   termStarts: Uint32Array;
   termsOf: Uint32Array;
-}
-
-/**
- * The passages a query matched (`docs`, in the order first met) and every passage's score (0 for
- * the others). The arrays are the index's own working arrays: read them before the next search.
- */
-export interface Hits {
-  docs: Int32Array;
-  scores: Float64Array;
 }
 
 interface LunrIndexData {
@@ -43,11 +35,8 @@ export class PassageIndex {
   private readonly termIds: Map<string, number>;
   /** The letters and digits the terms are made of: what a typo may have replaced or left out. */
   private readonly alphabet: string[];
-  /** Reused by every search, so that a question on a large index allocates nothing in proportion to it. */
-  private readonly scores: Float64Array;
-  private readonly seen: Uint8Array;
-  private readonly met: Int32Array;
-  private metCount = 0;
+  /** The largest weight in each (term, field) posting list: the most that list can add to a score. */
+  private readonly maxWeights: Float32Array;
 
   /**
    * `terms` sorted. The postings of term t in field f are entries `starts[t*F+f]` up to
@@ -74,9 +63,10 @@ export class PassageIndex {
     }
     this.termIds = new Map(terms.map((t, i) => [t, i]));
     this.alphabet = [...new Set(terms.join(''))];
-    this.scores = new Float64Array(refs.length);
-    this.seen = new Uint8Array(refs.length);
-    this.met = new Int32Array(refs.length);
+    this.maxWeights = new Float32Array(starts.length - 1);
+    for (let slot = 0; slot < this.maxWeights.length; slot++) {
+      for (let i = starts[slot]; i < starts[slot + 1]; i++) if (weights[i] > this.maxWeights[slot]) this.maxWeights[slot] = weights[i];
+    }
   }
 
   /** Compiles what lunr built: the field vectors hold each term's weight in each passage's field. */
@@ -156,12 +146,10 @@ export class PassageIndex {
     return found;
   }
 
-  /** Scores every passage that holds a clause's term in one of the clause's fields. */
-  search(clauses: readonly Clause[]): Hits {
+  /** The clauses as a query: the query vector per field, as lunr builds it, with a term's boosts summed over its clauses. */
+  query(clauses: readonly Clause[]): PassageQuery {
     const F = this.fields.length;
-    // The query vector per field, as lunr builds it: a term's boosts summed over its clauses.
     const boosts = new Map<number, number>();
-    const squares = new Float64Array(F);
     for (const clause of clauses) {
       const term = this.termIds.get(clause.term);
       if (term === undefined) continue;
@@ -172,27 +160,14 @@ export class PassageIndex {
         boosts.set(slot, (boosts.get(slot) ?? 0) + clause.boost);
       }
     }
+    // lunr divides each field's dot product by the query vector's length in that field.
+    const squares = new Array<number>(F).fill(0);
     for (const [slot, boost] of boosts) squares[slot % F] += boost * boost;
-    const { starts, docs, weights } = this.postings;
-    const { scores, seen, met } = this;
-    for (let i = 0; i < this.metCount; i++) {
-      scores[met[i]] = 0;
-      seen[met[i]] = 0;
-    }
-    let count = 0;
-    for (const [slot, boost] of boosts) {
-      const factor = boost / Math.sqrt(squares[slot % F]);
-      for (let i = starts[slot], end = starts[slot + 1]; i < end; i++) {
-        const doc = docs[i];
-        if (seen[doc] === 0) {
-          seen[doc] = 1;
-          met[count++] = doc;
-        }
-        scores[doc] += factor * weights[i];
-      }
-    }
-    this.metCount = count;
-    return { docs: met.subarray(0, count), scores };
+    const { starts } = this.postings;
+    const slots = [...boosts]
+      .filter(([slot]) => starts[slot + 1] > starts[slot])
+      .map(([slot, boost]) => ({ slot, factor: boost / Math.sqrt(squares[slot % F]) }));
+    return new PassageQuery(this.postings, slots, this.maxWeights);
   }
 
   /** The fields of passage `doc` that hold `term`, as a bit mask over `fields`. */

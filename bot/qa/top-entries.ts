@@ -1,0 +1,217 @@
+import type { PassageQuery } from './passage-query';
+
+/** Bounds are sums of floats added in another order than the scores: this much slack keeps a tie from being pruned. */
+const SLACK = 1e-9;
+
+const MET = 1;
+const CANDIDATE = 2;
+const EXACT = 3;
+
+/** The entries a query ranks highest, and a passage's exact score for a closer look at them. */
+export interface TopEntries {
+  /** Best first; on equal scores the lower entry number first. */
+  entries: number[];
+  scoreOf(doc: number): number;
+}
+
+/**
+ * Finds the entries whose best passages score highest without scoring every passage (MaxScore,
+ * term at a time). The query's posting lists are added one by one, those that can add most first.
+ * Once the lists left can add less, together, than a score `limit` entries are known to reach, a
+ * passage that none of the lists added holds cannot place, and the lists left (on a large
+ * knowledge base, the long lists of common words) are only looked up for the passages that still can.
+ */
+export class EntryRanker {
+  /** Per passage: its score so far, and how far it got (0, MET, CANDIDATE, EXACT). */
+  private readonly scores: Float64Array;
+  private readonly state: Uint8Array;
+  /** The passages met by this query, so that the next one resets only them; and those still in the running. */
+  private readonly met: Int32Array;
+  private metCount = 0;
+  private readonly candidates: Int32Array;
+  /** Per entry, for the entries met: its best passage so far and that passage's score. */
+  private readonly entryBest: Float64Array;
+  private readonly bestDoc: Int32Array;
+  private readonly entries: Int32Array;
+  private readonly values: Float64Array;
+
+  constructor(
+    private readonly entryOf: Int32Array,
+    entryCount: number,
+  ) {
+    this.scores = new Float64Array(entryOf.length);
+    this.state = new Uint8Array(entryOf.length);
+    this.met = new Int32Array(entryOf.length);
+    this.candidates = new Int32Array(entryOf.length);
+    this.entryBest = new Float64Array(entryCount);
+    this.bestDoc = new Int32Array(entryCount);
+    this.entries = new Int32Array(entryCount);
+    this.values = new Float64Array(entryCount);
+  }
+
+  /** At most `limit` of the entries that `accept` lets through, ranked by their best passage. The result holds until the next call. */
+  top(query: PassageQuery, limit: number, accept: (entry: number) => boolean): TopEntries {
+    const { scores, state, met } = this;
+    for (let i = 0; i < this.metCount; i++) {
+      scores[met[i]] = 0;
+      state[met[i]] = 0;
+    }
+    this.metCount = 0;
+    const { starts, docs, weights } = query.postings;
+    const lists = query.slots.length;
+    let threshold = 0;
+    let highest = 0;
+    let metAtThreshold = 0;
+    let k = 0;
+    for (; k < lists; k++) {
+      if (threshold > 0 && query.remaining[k] < threshold * (1 - SLACK)) break;
+      const { slot, factor } = query.slots[k];
+      for (let i = starts[slot], end = starts[slot + 1]; i < end; i++) {
+        const doc = docs[i];
+        if (state[doc] === 0) {
+          state[doc] = MET;
+          met[this.metCount++] = doc;
+        }
+        const score = (scores[doc] += factor * weights[i]);
+        if (score > highest) highest = score;
+      }
+      // A threshold can cut the lists left only once they add less than the best score so far. Being
+      // exact scores, the first threshold is close to the last: it is looked for again only when
+      // four times as many passages are met, which keeps its cost in proportion.
+      const left = query.remaining[k + 1];
+      if (left < highest && threshold <= left && (threshold === 0 || this.metCount >= 4 * metAtThreshold)) {
+        threshold = Math.max(threshold, this.threshold(query, limit, accept));
+        metAtThreshold = this.metCount;
+      }
+    }
+    if (k === lists) {
+      for (let i = 0; i < this.metCount; i++) state[met[i]] = EXACT;
+      return this.ranked(met, this.metCount, limit, accept, query);
+    }
+    // Lists k and after are left: look them up only for the passages that can still place.
+    let count = this.keep(met, this.metCount, query.remaining[k], threshold);
+    for (let j = k; j < lists && count > 0; j++) {
+      this.add(query, j, count);
+      count = this.keep(this.candidates, count, query.remaining[j + 1], threshold);
+    }
+    for (let i = 0; i < count; i++) state[this.candidates[i]] = EXACT;
+    return this.ranked(this.candidates, count, limit, accept, query);
+  }
+
+  /**
+   * A score that `limit` accepted entries are sure to reach: the lowest exact score among the best
+   * passages so far of the `limit` entries that lead; 0 while fewer are met.
+   */
+  private threshold(query: PassageQuery, limit: number, accept: (entry: number) => boolean): number {
+    const { entries, entryBest, bestDoc, values } = this;
+    const count = this.bestByEntry(this.met, this.metCount, accept);
+    let lowest = Infinity;
+    if (count >= limit) {
+      for (let i = 0; i < count; i++) values[i] = entryBest[entries[i]];
+      const cutoff = nthLargest(values, count, limit);
+      for (let i = 0, taken = 0; i < count && taken < limit; i++) {
+        if (entryBest[entries[i]] < cutoff) continue;
+        lowest = Math.min(lowest, query.score(bestDoc[entries[i]]));
+        taken++;
+      }
+    }
+    for (let i = 0; i < count; i++) entryBest[entries[i]] = 0;
+    return count >= limit ? lowest : 0;
+  }
+
+  /** Keeps, of the first `count` of `docs`, those whose score so far, with `left` more, can reach `threshold`, in `candidates`; their count. */
+  private keep(docs: Int32Array, count: number, left: number, threshold: number): number {
+    const { scores, state, candidates } = this;
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const doc = docs[i];
+      if (scores[doc] + left >= threshold * (1 - SLACK)) {
+        candidates[kept++] = doc;
+        state[doc] = CANDIDATE;
+      } else {
+        state[doc] = MET;
+      }
+    }
+    return kept;
+  }
+
+  /** Adds list k to the candidates' scores: by walking the list when they are many, by looking each up when few. */
+  private add(query: PassageQuery, k: number, count: number): void {
+    const { starts, docs, weights } = query.postings;
+    const { slot, factor } = query.slots[k];
+    const length = starts[slot + 1] - starts[slot];
+    if (count * Math.log2(length + 1) > length) {
+      for (let i = starts[slot], end = starts[slot + 1]; i < end; i++) {
+        if (this.state[docs[i]] === CANDIDATE) this.scores[docs[i]] += factor * weights[i];
+      }
+    } else {
+      for (let i = 0; i < count; i++) this.scores[this.candidates[i]] += query.contribution(k, this.candidates[i]);
+    }
+  }
+
+  private ranked(docs: Int32Array, docCount: number, limit: number, accept: (entry: number) => boolean, query: PassageQuery): TopEntries {
+    const count = this.bestByEntry(docs, docCount, accept);
+    const top = this.best(count, limit);
+    for (let i = 0; i < count; i++) this.entryBest[this.entries[i]] = 0;
+    return { entries: top, scoreOf: (doc) => (this.state[doc] === EXACT ? this.scores[doc] : query.score(doc)) };
+  }
+
+  /** Each accepted entry's best passage among the first `docCount` of `docs` and its score, into bestDoc and entryBest; the entries, in the order met, into `entries`; their count. */
+  private bestByEntry(docs: Int32Array, docCount: number, accept: (entry: number) => boolean): number {
+    const { entryOf, scores, entryBest, bestDoc, entries } = this;
+    let count = 0;
+    for (let i = 0; i < docCount; i++) {
+      const doc = docs[i];
+      const entry = entryOf[doc];
+      const score = scores[doc];
+      if (entry < 0 || score <= 0 || !accept(entry)) continue;
+      if (entryBest[entry] === 0) entries[count++] = entry;
+      if (score > entryBest[entry]) {
+        entryBest[entry] = score;
+        bestDoc[entry] = doc;
+      }
+    }
+    return count;
+  }
+
+  /** The `limit` best of the first `count` of `entries` by entryBest, best first, the lower entry number first on a tie. */
+  private best(count: number, limit: number): number[] {
+    const { entryBest, entries } = this;
+    const ahead = (a: number, b: number) => entryBest[a] > entryBest[b] || (entryBest[a] === entryBest[b] && a < b);
+    const top: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const entry = entries[i];
+      if (top.length === limit && !ahead(entry, top[limit - 1])) continue;
+      let at = top.length;
+      while (at > 0 && ahead(entry, top[at - 1])) at--;
+      top.splice(at, 0, entry);
+      if (top.length > limit) top.pop();
+    }
+    return top;
+  }
+}
+
+/** The n-th largest (n from 1) of the first `count` of `values`, which it reorders: Hoare's selection. */
+function nthLargest(values: Float64Array, count: number, n: number): number {
+  const k = n - 1;
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] > pivot) i++;
+      while (values[j] < pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i++] = values[j];
+        values[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k];
+}
