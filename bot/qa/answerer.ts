@@ -4,7 +4,7 @@ import type { PassageIndex } from './passage-index';
 import { isStopWord, tokenize } from './swedish';
 import { analyzeQuestion, phrasesOf, queryClauses, type Abbreviations, type QueryWord } from './query';
 import { parsePassageRef } from './search-index';
-import { EntryRanker } from './top-entries';
+import { EntryRanker, type TopEntries } from './top-entries';
 
 /** An entry as a candidate answer: its best passage, how well it scored and how much of the question it covers. */
 export interface Candidate {
@@ -49,6 +49,7 @@ export class QuestionAnswerer {
   private readonly entryOfDoc: Int32Array;
   private readonly docsOfEntry: number[][];
   private readonly ranker: EntryRanker;
+  private readonly typMasks = new Map<Entry['typ'] | undefined, Uint8Array>();
   private readonly namingFields: number;
 
   constructor(
@@ -90,60 +91,77 @@ export class QuestionAnswerer {
     return longest;
   }
 
+  /** The entries of one kind, or all, as a mask over the entry numbers: made once per kind. */
+  private entriesOfTyp(typ?: Entry['typ']): Uint8Array {
+    let mask = this.typMasks.get(typ);
+    if (!mask) {
+      mask = Uint8Array.from(this.kb.entries, (e) => (!typ || e.typ === typ ? 1 : 0));
+      this.typMasks.set(typ, mask);
+    }
+    return mask;
+  }
+
   /** Entries ranked for the question, best first; `typ` limits them to one kind (for `begrepp <ord>`). */
   rank(question: string, typ?: Entry['typ']): { words: QueryWord[]; candidates: Candidate[] } {
     const words = analyzeQuestion(this.index, question, this.abbreviations);
     const query = this.index.query(queryClauses(words, phrasesOf(this.index, words)));
-    const accept = typ ? (entry: number) => this.kb.entries[entry].typ === typ : () => true;
     // Only the entries with the best-scoring passages are worth the closer look.
-    const top = this.ranker.top(query, MAX_CANDIDATES, accept);
+    const top = this.ranker.top(query, MAX_CANDIDATES, this.entriesOfTyp(typ));
     // Each word of the question as every form it may take in a name.
     const forms = words.map((w) => new Set([stem(fold(w.word)), ...w.groups.flat()]));
-    const candidates = top.entries.map((number) => {
-      const entry = this.kb.entries[number];
-      const scored = this.docsOfEntry[number]
-        .map((doc) => ({ doc, score: top.scoreOf(doc) }))
-        .filter((p) => p.score > 0)
-        .sort((a, b) => b.score - a.score);
-      const matched = scored.map((p) => p.doc);
-      const fields = matched.map((doc) => this.fieldsMatched(words, doc));
-      const covered = coverageOf(words, fields);
-      const score = scored[0].score + SECOND_PASSAGE_WEIGHT * (scored[1]?.score ?? 0);
-      // Words common to the whole knowledge base weigh little in BM25, so naming an entry, and
-      // covering more of the question, must count on top of it; a longer name is more specific.
-      const nameFactor = 1 + NAME_WEIGHT * this.nameUsed(number, forms) ** 2;
-      return { entry, passage: this.choosePassage(matched, fields), score: score * nameFactor * covered * covered, coverage: covered };
-    });
+    const groups = words.flatMap((w, word) => w.groups.map((terms) => ({ word, terms })));
+    const candidates = top.entries.map((number) => this.lookCloser(number, words, groups, forms, top));
     candidates.sort((a, b) => b.score - a.score);
     return { words, candidates };
   }
 
-  /** For each word of the question and each of its groups, the fields of passage `doc` that hold one of the group's terms. */
-  private fieldsMatched(words: QueryWord[], doc: number): number[][] {
-    return words.map((w) => w.groups.map((group) => group.reduce((mask, term) => mask | this.index.fieldsHolding(doc, term), 0)));
-  }
-
   /**
-   * The passage to show: the one whose own text (not the entry's title or synonyms, which every
-   * passage carries) matches most of the question; the lead passage when none does, as for
-   * "Vad är X?", where the question only names the entry. `matched` comes best score first, so on
-   * equal hits the rarer words win.
+   * An entry as a candidate: its passages' scores, how much of the question they cover, whether the
+   * question names it, and the passage to show. Words common to the whole knowledge base weigh
+   * little in BM25, so naming an entry, and covering more of the question, count on top of it; a
+   * longer name is more specific.
    */
-  private choosePassage(matched: number[], fields: number[][][]): number {
-    let best = 0;
-    let bestHits = 0;
-    matched.forEach((doc, k) => {
-      // A word that names the entry is in every passage's title or synonyms: it says nothing about which passage.
-      const hits = fields[k].filter((groups) => {
-        const mask = groups.reduce((all, m) => all | m, 0);
-        return mask !== 0 && (mask & this.namingFields) === 0;
-      }).length;
-      if (hits > bestHits) {
-        best = parsePassageRef(this.index.refs[doc]).passage;
-        bestHits = hits;
+  private lookCloser(number: number, words: QueryWord[], groups: WordGroup[], forms: Array<Set<string>>, top: TopEntries): Candidate {
+    // The entry's passages that match, best score first (on equal scores, in their order).
+    const matched: number[] = [];
+    const scores: number[] = [];
+    for (const doc of this.docsOfEntry[number]) {
+      const score = top.scoreOf(doc);
+      if (score <= 0) continue;
+      let at = matched.length;
+      while (at > 0 && scores[at - 1] < score) at--;
+      matched.splice(at, 0, doc);
+      scores.splice(at, 0, score);
+    }
+    const groupFound = new Array<boolean>(groups.length).fill(false);
+    const wordFields = new Array<number>(words.length);
+    let passage = 0;
+    let passageHits = 0;
+    // Plain loops: this runs for every passage of every candidate, and closures here cost garbage.
+    for (const doc of matched) {
+      wordFields.fill(0);
+      for (let g = 0; g < groups.length; g++) {
+        let fields = 0;
+        for (const term of groups[g].terms) fields |= this.index.fieldsHolding(doc, term);
+        if (fields !== 0) groupFound[g] = true;
+        wordFields[groups[g].word] |= fields;
       }
-    });
-    return best;
+      // The passage to show is the one whose own text (not the entry's title or synonyms, which every
+      // passage carries) matches most of the question; the lead passage when none does, as for
+      // "Vad är X?". On equal hits the better score, where the rarer words are, wins.
+      let hits = 0;
+      for (const fields of wordFields) if (fields !== 0 && (fields & this.namingFields) === 0) hits++;
+      if (hits > passageHits) {
+        passage = parsePassageRef(this.index.refs[doc]).passage;
+        passageHits = hits;
+      }
+    }
+    // A word is covered when each of its groups (each part of a compound) is in some passage.
+    const coveredWords = words.filter((w, i) => w.groups.length > 0 && groups.every((group, g) => group.word !== i || groupFound[g])).length;
+    const coverage = words.length === 0 ? 0 : coveredWords / words.length;
+    const score = scores[0] + SECOND_PASSAGE_WEIGHT * (scores[1] ?? 0);
+    const nameFactor = 1 + NAME_WEIGHT * this.nameUsed(number, forms) ** 2;
+    return { entry: this.kb.entries[number], passage, score: score * nameFactor * coverage * coverage, coverage };
   }
 
   answer(question: string, typ?: Entry['typ']): Answer {
@@ -178,18 +196,14 @@ function abbreviationsOf(kb: KnowledgeBase, vocabulary: PassageIndex): Abbreviat
   return map;
 }
 
+/** One group of a question's word (a compound has one per part): its index terms. */
+interface WordGroup {
+  word: number;
+  terms: string[];
+}
+
 const NAMING_FIELDS = new Set(['title', 'synonyms', 'phrases', 'questions']);
 
 function requiredCoverage(words: QueryWord[]): number {
   return words.some((w) => !w.kind) ? MIN_COVERAGE_WITH_UNKNOWN_WORD : MIN_COVERAGE;
-}
-
-/**
- * The share of the question's words that the entry's matching passages cover, together: a word
- * counts when each of its groups (each part of a compound) is in some passage.
- */
-function coverageOf(words: QueryWord[], fieldsByPassage: number[][][]): number {
-  if (words.length === 0) return 0;
-  const covered = words.filter((w, i) => w.groups.length > 0 && w.groups.every((_, g) => fieldsByPassage.some((passage) => passage[i][g] !== 0)));
-  return covered.length / words.length;
 }

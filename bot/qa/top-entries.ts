@@ -49,8 +49,8 @@ export class EntryRanker {
     this.values = new Float64Array(entryCount);
   }
 
-  /** At most `limit` of the entries that `accept` lets through, ranked by their best passage. The result holds until the next call. */
-  top(query: PassageQuery, limit: number, accept: (entry: number) => boolean): TopEntries {
+  /** At most `limit` of the entries marked 1 in `accepted`, ranked by their best passage. The result holds until the next call. */
+  top(query: PassageQuery, limit: number, accepted: Uint8Array): TopEntries {
     const { scores, state, met } = this;
     for (let i = 0; i < this.metCount; i++) {
       scores[met[i]] = 0;
@@ -80,13 +80,13 @@ export class EntryRanker {
       // four times as many passages are met, which keeps its cost in proportion.
       const left = query.remaining[k + 1];
       if (left < highest && threshold <= left && (threshold === 0 || this.metCount >= 4 * metAtThreshold)) {
-        threshold = Math.max(threshold, this.threshold(query, limit, accept));
+        threshold = Math.max(threshold, this.threshold(query, limit, accepted));
         metAtThreshold = this.metCount;
       }
     }
     if (k === lists) {
       for (let i = 0; i < this.metCount; i++) state[met[i]] = EXACT;
-      return this.ranked(met, this.metCount, limit, accept, query);
+      return this.ranked(met, this.metCount, limit, accepted, query);
     }
     // Lists k and after are left: look them up only for the passages that can still place.
     let count = this.keep(met, this.metCount, query.remaining[k], threshold);
@@ -95,16 +95,16 @@ export class EntryRanker {
       count = this.keep(this.candidates, count, query.remaining[j + 1], threshold);
     }
     for (let i = 0; i < count; i++) state[this.candidates[i]] = EXACT;
-    return this.ranked(this.candidates, count, limit, accept, query);
+    return this.ranked(this.candidates, count, limit, accepted, query);
   }
 
   /**
    * A score that `limit` accepted entries are sure to reach: the lowest exact score among the best
    * passages so far of the `limit` entries that lead; 0 while fewer are met.
    */
-  private threshold(query: PassageQuery, limit: number, accept: (entry: number) => boolean): number {
+  private threshold(query: PassageQuery, limit: number, accepted: Uint8Array): number {
     const { entries, entryBest, bestDoc, values } = this;
-    const count = this.bestByEntry(this.met, this.metCount, accept);
+    const count = this.bestByEntry(this.met, this.metCount, accepted);
     let lowest = Infinity;
     if (count >= limit) {
       for (let i = 0; i < count; i++) values[i] = entryBest[entries[i]];
@@ -149,22 +149,22 @@ export class EntryRanker {
     }
   }
 
-  private ranked(docs: Int32Array, docCount: number, limit: number, accept: (entry: number) => boolean, query: PassageQuery): TopEntries {
-    const count = this.bestByEntry(docs, docCount, accept);
+  private ranked(docs: Int32Array, docCount: number, limit: number, accepted: Uint8Array, query: PassageQuery): TopEntries {
+    const count = this.bestByEntry(docs, docCount, accepted);
     const top = this.best(count, limit);
     for (let i = 0; i < count; i++) this.entryBest[this.entries[i]] = 0;
     return { entries: top, scoreOf: (doc) => (this.state[doc] === EXACT ? this.scores[doc] : query.score(doc)) };
   }
 
   /** Each accepted entry's best passage among the first `docCount` of `docs` and its score, into bestDoc and entryBest; the entries, in the order met, into `entries`; their count. */
-  private bestByEntry(docs: Int32Array, docCount: number, accept: (entry: number) => boolean): number {
+  private bestByEntry(docs: Int32Array, docCount: number, accepted: Uint8Array): number {
     const { entryOf, scores, entryBest, bestDoc, entries } = this;
     let count = 0;
     for (let i = 0; i < docCount; i++) {
       const doc = docs[i];
       const entry = entryOf[doc];
       const score = scores[doc];
-      if (entry < 0 || score <= 0 || !accept(entry)) continue;
+      if (entry < 0 || score <= 0 || accepted[entry] !== 1) continue;
       if (entryBest[entry] === 0) entries[count++] = entry;
       if (score > entryBest[entry]) {
         entryBest[entry] = score;
