@@ -8,8 +8,9 @@ export interface QuerySlot {
 
 /**
  * A query compiled against a PassageIndex. A passage's score is the sum over the query's posting
- * lists of factor × weight, added in one fixed order (the lists that can add most first), so that
- * every way of computing it gives the same number to the last bit.
+ * lists of factor × weight, added in one fixed order, so that every way of computing it gives the
+ * same number to the last bit. The order puts first the lists that can add most for their length:
+ * a rare word's short list before a common word's long one.
  */
 export class PassageQuery {
   readonly slots: readonly QuerySlot[];
@@ -24,7 +25,6 @@ export class PassageQuery {
     const bound = (s: QuerySlot) => s.factor * maxWeights[s.slot];
     const length = (s: QuerySlot) => postings.starts[s.slot + 1] - postings.starts[s.slot];
     this.slots = [...slots].sort((a, b) => bound(b) / length(b) - bound(a) / length(a));
-    // Plain arrays: a typed array has a buffer of its own, which costs the garbage collector more than a small query is worth.
     this.remaining = new Array<number>(this.slots.length + 1).fill(0);
     for (let k = this.slots.length - 1; k >= 0; k--) this.remaining[k] = this.remaining[k + 1] + bound(this.slots[k]);
   }

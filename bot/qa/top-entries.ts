@@ -16,10 +16,11 @@ export interface TopEntries {
 
 /**
  * Finds the entries whose best passages score highest without scoring every passage (MaxScore,
- * term at a time). The query's posting lists are added one by one, those that can add most first.
- * Once the lists left can add less, together, than a score `limit` entries are known to reach, a
- * passage that none of the lists added holds cannot place, and the lists left (on a large
- * knowledge base, the long lists of common words) are only looked up for the passages that still can.
+ * term at a time). The query's posting lists are added one by one, in the query's order (those
+ * that can add most for their length first). Once the lists left can add less, together, than a
+ * score `limit` entries are known to reach, a passage that none of the lists added holds cannot
+ * place, and the lists left (on a large knowledge base, the long lists of common words) are only
+ * looked up for the passages that still can.
  */
 export class EntryRanker {
   /** Per passage: its score so far, and how far it got (0, MET, CANDIDATE, EXACT). */
@@ -29,6 +30,9 @@ export class EntryRanker {
   private readonly met: Int32Array;
   private metCount = 0;
   private readonly candidates: Int32Array;
+  /** Scratch for finishing the candidates: their scores so far, and their order. */
+  private readonly partials: Float64Array;
+  private readonly ordered: Int32Array;
   /** Per entry, for the entries met: its best passage so far and that passage's score. */
   private readonly entryBest: Float64Array;
   private readonly bestDoc: Int32Array;
@@ -43,6 +47,8 @@ export class EntryRanker {
     this.state = new Uint8Array(entryOf.length);
     this.met = new Int32Array(entryOf.length);
     this.candidates = new Int32Array(entryOf.length);
+    this.partials = new Float64Array(entryOf.length);
+    this.ordered = new Int32Array(entryOf.length);
     this.entryBest = new Float64Array(entryCount);
     this.bestDoc = new Int32Array(entryCount);
     this.entries = new Int32Array(entryCount);
@@ -88,14 +94,68 @@ export class EntryRanker {
       for (let i = 0; i < this.metCount; i++) state[met[i]] = EXACT;
       return this.ranked(met, this.metCount, limit, accepted, query);
     }
-    // Lists k and after are left: look them up only for the passages that can still place.
+    // Lists k and after are left: look them up only for the passages that can still place. While
+    // those are many, each list is walked once for all of them; then they are finished one by one.
     let count = this.keep(met, this.metCount, query.remaining[k], threshold);
-    for (let j = k; j < lists && count > 0; j++) {
-      this.add(query, j, count);
+    let j = k;
+    for (; j < lists && count > 0 && this.manyFor(query, j, count); j++) {
+      this.walk(query, j);
       count = this.keep(this.candidates, count, query.remaining[j + 1], threshold);
     }
-    for (let i = 0; i < count; i++) state[this.candidates[i]] = EXACT;
+    count = this.finish(query, j, count, threshold, limit, accepted);
     return this.ranked(this.candidates, count, limit, accepted, query);
+  }
+
+  /** True when walking list k costs less than looking up each of `count` passages in it. */
+  private manyFor(query: PassageQuery, k: number, count: number): boolean {
+    const { starts } = query.postings;
+    const length = starts[query.slots[k].slot + 1] - starts[query.slots[k].slot];
+    return count * Math.log2(length + 1) > length;
+  }
+
+  /** Adds list k to the scores of the CANDIDATE passages in it. */
+  private walk(query: PassageQuery, k: number): void {
+    const { starts, docs, weights } = query.postings;
+    const { slot, factor } = query.slots[k];
+    for (let i = starts[slot], end = starts[slot + 1]; i < end; i++) {
+      if (this.state[docs[i]] === CANDIDATE) this.scores[docs[i]] += factor * weights[i];
+    }
+  }
+
+  /**
+   * Adds lists `from` and after to each of the `count` candidates, one passage at a time, and stops
+   * for a passage as soon as it cannot reach the threshold. Every finished passage can raise the
+   * threshold, which stops the others sooner, so the most promising go first. Leaves the finished
+   * passages, marked EXACT, in `candidates`; their count.
+   */
+  private finish(query: PassageQuery, from: number, count: number, threshold: number, limit: number, accepted: Uint8Array): number {
+    const { candidates, scores, state, entryOf, partials } = this;
+    const lists = query.slots.length;
+    const board = new Leaderboard(limit);
+    // The promising: those whose score so far is among the best few.
+    for (let i = 0; i < count; i++) partials[i] = scores[candidates[i]];
+    const promising = count > 4 * limit ? nthLargest(partials, count, 4 * limit) : 0;
+    const order = this.ordered;
+    let n = 0;
+    for (let i = 0; i < count; i++) if (scores[candidates[i]] >= promising) order[n++] = candidates[i];
+    for (let i = 0; i < count; i++) if (scores[candidates[i]] < promising) order[n++] = candidates[i];
+    let finished = 0;
+    for (let i = 0; i < n; i++) {
+      const doc = order[i];
+      let score = scores[doc];
+      let j = from;
+      while (j < lists && score + query.remaining[j] >= threshold * (1 - SLACK)) score += query.contribution(j++, doc);
+      if (j < lists || score < threshold * (1 - SLACK)) {
+        state[doc] = MET;
+        continue;
+      }
+      scores[doc] = score;
+      state[doc] = EXACT;
+      candidates[finished++] = doc;
+      const entry = entryOf[doc];
+      if (entry >= 0 && score > 0 && accepted[entry] === 1) threshold = Math.max(threshold, board.offer(entry, score));
+    }
+    return finished;
   }
 
   /**
@@ -133,20 +193,6 @@ export class EntryRanker {
       }
     }
     return kept;
-  }
-
-  /** Adds list k to the candidates' scores: by walking the list when they are many, by looking each up when few. */
-  private add(query: PassageQuery, k: number, count: number): void {
-    const { starts, docs, weights } = query.postings;
-    const { slot, factor } = query.slots[k];
-    const length = starts[slot + 1] - starts[slot];
-    if (count * Math.log2(length + 1) > length) {
-      for (let i = starts[slot], end = starts[slot + 1]; i < end; i++) {
-        if (this.state[docs[i]] === CANDIDATE) this.scores[docs[i]] += factor * weights[i];
-      }
-    } else {
-      for (let i = 0; i < count; i++) this.scores[this.candidates[i]] += query.contribution(k, this.candidates[i]);
-    }
   }
 
   private ranked(docs: Int32Array, docCount: number, limit: number, accepted: Uint8Array, query: PassageQuery): TopEntries {
@@ -188,6 +234,37 @@ export class EntryRanker {
       if (top.length > limit) top.pop();
     }
     return top;
+  }
+}
+
+/** The best `size` entries by their best finished passage so far: what `size` entries are sure to reach. */
+class Leaderboard {
+  private readonly entries: number[] = [];
+  private readonly scores: number[] = [];
+
+  constructor(private readonly size: number) {}
+
+  /** Records a finished passage's score for its entry; the score the board's last entry holds (0 until it is full). */
+  offer(entry: number, score: number): number {
+    const at = this.entries.indexOf(entry);
+    if (at >= 0) {
+      if (score <= this.scores[at]) return this.lowest();
+      this.entries.splice(at, 1);
+      this.scores.splice(at, 1);
+    }
+    let i = this.scores.length;
+    while (i > 0 && this.scores[i - 1] < score) i--;
+    this.entries.splice(i, 0, entry);
+    this.scores.splice(i, 0, score);
+    if (this.entries.length > this.size) {
+      this.entries.pop();
+      this.scores.pop();
+    }
+    return this.lowest();
+  }
+
+  private lowest(): number {
+    return this.entries.length < this.size ? 0 : this.scores[this.size - 1];
   }
 }
 
