@@ -197,9 +197,12 @@ export class EntryRanker {
 
   private ranked(docs: Int32Array, docCount: number, limit: number, accepted: Uint8Array, query: PassageQuery): TopEntries {
     const count = this.bestByEntry(docs, docCount, accepted);
-    const top = this.best(count, limit);
-    for (let i = 0; i < count; i++) this.entryBest[this.entries[i]] = 0;
-    return { entries: top, scoreOf: (doc) => (this.state[doc] === EXACT ? this.scores[doc] : query.score(doc)) };
+    const board = new Leaderboard(limit);
+    for (let i = 0; i < count; i++) {
+      board.offer(this.entries[i], this.entryBest[this.entries[i]]);
+      this.entryBest[this.entries[i]] = 0;
+    }
+    return { entries: board.entries, scoreOf: (doc) => (this.state[doc] === EXACT ? this.scores[doc] : query.score(doc)) };
   }
 
   /** Each accepted entry's best passage among the first `docCount` of `docs` and its score, into bestDoc and entryBest; the entries, in the order met, into `entries`; their count. */
@@ -220,40 +223,29 @@ export class EntryRanker {
     return count;
   }
 
-  /** The `limit` best of the first `count` of `entries` by entryBest, best first, the lower entry number first on a tie. */
-  private best(count: number, limit: number): number[] {
-    const { entryBest, entries } = this;
-    const ahead = (a: number, b: number) => entryBest[a] > entryBest[b] || (entryBest[a] === entryBest[b] && a < b);
-    const top: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const entry = entries[i];
-      if (top.length === limit && !ahead(entry, top[limit - 1])) continue;
-      let at = top.length;
-      while (at > 0 && ahead(entry, top[at - 1])) at--;
-      top.splice(at, 0, entry);
-      if (top.length > limit) top.pop();
-    }
-    return top;
-  }
 }
 
-/** The best `size` entries by their best finished passage so far: what `size` entries are sure to reach. */
+/**
+ * The best `size` entries by their best score offered so far, best first, the lower entry number
+ * first on a tie; what its last one holds is a score `size` entries are sure to reach.
+ */
 class Leaderboard {
-  private readonly entries: number[] = [];
+  readonly entries: number[] = [];
   private readonly scores: number[] = [];
 
   constructor(private readonly size: number) {}
 
-  /** Records a finished passage's score for its entry; the score the board's last entry holds (0 until it is full). */
+  /** Records a score for an entry, if it is the entry's best so far; the score the board's last entry holds (0 until it is full). */
   offer(entry: number, score: number): number {
+    if (this.entries.length === this.size && !this.ahead(entry, score, this.size - 1)) return this.lowest();
     const at = this.entries.indexOf(entry);
     if (at >= 0) {
       if (score <= this.scores[at]) return this.lowest();
       this.entries.splice(at, 1);
       this.scores.splice(at, 1);
     }
-    let i = this.scores.length;
-    while (i > 0 && this.scores[i - 1] < score) i--;
+    let i = this.entries.length;
+    while (i > 0 && this.ahead(entry, score, i - 1)) i--;
     this.entries.splice(i, 0, entry);
     this.scores.splice(i, 0, score);
     if (this.entries.length > this.size) {
@@ -261,6 +253,11 @@ class Leaderboard {
       this.scores.pop();
     }
     return this.lowest();
+  }
+
+  /** Whether the entry with this score goes before place `i`. */
+  private ahead(entry: number, score: number, i: number): boolean {
+    return score > this.scores[i] || (score === this.scores[i] && entry < this.entries[i]);
   }
 
   private lowest(): number {
