@@ -47,7 +47,7 @@ const schema = z
     ALLOW_UNAUTHENTICATED: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
     /** Messages a person may send in a minute before the bot asks them to wait. */
     RATE_LIMIT_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
-    /** Days unanswered questions (people's free text) are kept; decisions and registrations are records and stay. */
+    /** Days people's own words are kept (unanswered questions; own deadlines after their day); decisions and registrations are records and stay. */
     RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
     /** Overrides the digest schedule (Monday 08:00) with a cron pattern in Stockholm time; seconds allowed. */
     DIGEST_CRON: z.preprocess(emptyAsUndefined, z.string().refine(isValidPattern, 'is not a valid cron pattern').optional()),

@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Features } from '../app';
 import { swedishDate } from '../stockholm';
-import { positiveInt } from '../teams/card-input';
 import type { Turn } from '../teams/turn';
-import { draftActions, formFor, type DraftActionsDependencies } from './draft-actions';
+import { draftActions, formFor, readableDraft, type DraftActionsDependencies } from './draft-actions';
 import { draftForm } from './draft-cards';
 import { decisionLog } from './draft-log';
 import { suggestedApprovers } from './draft-people';
-import { currentRevision, mayRead, revisionRefusal, STATUS_LABEL, type Draft } from './draft-rules';
+import { currentRevision, revisionRefusal, STATUS_LABEL } from './draft-rules';
 
 /** Viljeriktning drafts: written in a form, decided on the posted card, revised, and logged for the protocol. */
 export function approvals(deps: DraftActionsDependencies): Features {
   const { drafts } = deps;
 
-  /** The draft numbered `id`, if it may be read from this turn's conversation by this person. */
-  const readable = async (turn: Turn, id: string): Promise<Draft | undefined> => {
-    const draft = await drafts.get(positiveInt(id) ?? 0);
-    return draft && mayRead(draft, turn.homeConversationId, turn.actor.aadObjectId) ? draft : undefined;
-  };
+  const readable = (turn: Turn, id: string) => readableDraft(drafts, id, turn);
   const notHere = (id: string) => ({ text: `Det finns inget utkast #${id} här.` });
 
   const sendLog = async (turn: Turn, id: string) => {

@@ -30,10 +30,7 @@ const textOf = (value: unknown) => (typeof value === 'string' || typeof value ==
 export function draftActions({ drafts, outbox, sendOutbox, now }: DraftActionsDependencies): CardAction[] {
 
   /** The draft a button names, if the clicker may see it here. */
-  async function readable(action: CardActionTurn): Promise<Draft | undefined> {
-    const draft = await drafts.get(positiveInt(action.data.draftId) ?? 0);
-    return draft && mayRead(draft, action.homeConversationId, action.actor.aadObjectId) ? draft : undefined;
-  }
+  const readable = (action: CardActionTurn) => readableDraft(drafts, action.data.draftId, action);
 
   const currentCard = (draft: Draft, action: CardActionTurn, notice?: string): CardActionResult => ({
     card: draftCard(draft, currentRevision(draft), action.actor.aadObjectId, notice ? { text: notice } : undefined),
@@ -187,6 +184,12 @@ export function draftActions({ drafts, outbox, sendOutbox, now }: DraftActionsDe
     { verb: VERB.revise, run: onClickOnly(revise) },
     { verb: VERB.log, run: onClickOnly(log) },
   ];
+}
+
+/** The draft numbered `id` (as a button or a command gives it), if this person may see it from this conversation. */
+export async function readableDraft(drafts: DraftStore, id: unknown, where: Pick<CardActionTurn, 'homeConversationId' | 'actor'>): Promise<Draft | undefined> {
+  const draft = await drafts.get(positiveInt(id) ?? 0);
+  return draft && mayRead(draft, where.homeConversationId, where.actor.aadObjectId) ? draft : undefined;
 }
 
 /** The form for the author's next revision, filled with the current one. */

@@ -10,7 +10,6 @@ export function actorOf(turn: { actor: Actor }): Person | undefined {
   return aadObjectId ? { aadObjectId, teamsId: id, name: name || 'Okänd' } : undefined;
 }
 
-
 export interface PickedApprovers {
   /** Members of the conversation, with their Teams ids and names. */
   members: Approver[];

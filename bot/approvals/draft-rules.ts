@@ -116,7 +116,6 @@ export interface DraftForm {
 /** Limits that keep every card of a draft well under Teams' 28 KB (tests/e2e/approvals checks the worst case). */
 export const LIMITS = { title: 200, points: 30, point: 400, pointsTotal: 4000, approvers: 50, comment: 1000 } as const;
 
-
 /** One approver's decision: label, when, and the comment on one line (a line break would end a list item), shortened to `commentMax`. */
 export function decisionSummary(a: Approver, commentMax = Infinity): string {
   if (!a.decision) return 'Väntar';

@@ -150,16 +150,15 @@ export class DraftStore {
 
   /** People recently asked to decide in this conversation, newest first: the form offers them first. */
   async recentApprovers(homeConversationId: string, limit = 10): Promise<Approver[]> {
-    const rows = await this.db.query<{ approver_aad: string; approver_teams_id: string | null; approver_name: string; id: string }>(
-      `SELECT DISTINCT ON (c.approver_aad) c.approver_aad, c.approver_teams_id, c.approver_name, d.id
-       FROM draft_decisions c JOIN drafts d ON d.id = c.draft_id
-       WHERE d.home_conversation_id = $1 ORDER BY c.approver_aad, d.id DESC`,
-      [homeConversationId],
+    const rows = await this.db.query<{ approver_aad: string; approver_teams_id: string | null; approver_name: string }>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (c.approver_aad) c.approver_aad, c.approver_teams_id, c.approver_name, d.id
+         FROM draft_decisions c JOIN drafts d ON d.id = c.draft_id
+         WHERE d.home_conversation_id = $1 ORDER BY c.approver_aad, d.id DESC
+       ) latest ORDER BY id DESC, approver_aad LIMIT $2`,
+      [homeConversationId, limit],
     );
-    return rows
-      .sort((a, b) => Number(b.id) - Number(a.id))
-      .slice(0, limit)
-      .map((r) => ({ aadObjectId: r.approver_aad, teamsId: r.approver_teams_id ?? undefined, name: r.approver_name }));
+    return rows.map((r) => ({ aadObjectId: r.approver_aad, teamsId: r.approver_teams_id ?? undefined, name: r.approver_name }));
   }
 
   /** Names drafts have recorded for these people (as approvers or authors), for telling who someone is. */
