@@ -2,7 +2,8 @@ import { FakeConnector, cardOf, readable, type SentActivity } from '../helpers/c
 import { cardAction, message, person, type Person } from '../helpers/activities';
 import { startBotAndConnector, startTestBot, stopBotAndConnector, tempDir, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
-import { actions, cardText, checkEverySentCard, inputs } from '../helpers/cards';
+import { actions, cardText, checkEverySentCard, inputs, notice } from '../helpers/cards';
+import { DAY, isoDay, swedishDay } from '../helpers/dates';
 import { sleep, until } from '../helpers/wait';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
 import { stockholmToUtc } from '../../bot/stockholm';
@@ -22,9 +23,6 @@ afterAll(() => stopBotAndConnector({ bot, connector }));
 
 checkEverySentCard(() => connector);
 
-const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-const swedish = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' });
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const MESSAGE = 'application/vnd.microsoft.activity.message';
 
@@ -58,8 +56,8 @@ function scene(target: TestBot = bot, conversationId = `19:drafts-${++n}@thread.
     },
     posts: () => connector.inConversation(conversationId).filter((a) => a.method === 'POST'),
     puts: () => connector.inConversation(conversationId).filter((a) => a.method === 'PUT'),
-    lastPut() {
-      const put = this.puts().at(-1);
+    lastPut: () => {
+      const put = connector.inConversation(conversationId).filter((a) => a.method === 'PUT').at(-1);
       return put && cardOf(put.body);
     },
   };
@@ -69,18 +67,30 @@ function scene(target: TestBot = bot, conversationId = `19:drafts-${++n}@thread.
 const statusOf = (card: any): string => card.body[0].columns[1].items[0].text;
 /** The approvers and their decisions on a draft card. */
 const decisionsOf = (card: any): Array<{ title: string; value: string }> => card.body.filter((e: any) => e.type === 'FactSet').at(-1).facts;
-/** The coloured line that tells the viewer what just happened. */
-const noticeOf = (card: any): any => card.body.find((e: any) => e.type === 'TextBlock' && e.color);
 
 /** Personal messages the bot sent to `who` (in a 1:1 conversation it made for them) that contain `text`. */
 const personal = (who: Person, text: string) => connector.personalTo(who.id).filter((a) => readable(a.body).includes(text));
 
-/** `ny viljeriktning` in the conversation, then the form filled and sent: returns the posted draft card activity. */
-async function createDraft(s: Scene, fields: Record<string, string>, approvers: Person[] = [alice, bob]): Promise<{ posted: SentActivity; formAction: any; response: any; draftId: number }> {
+/** `ny viljeriktning` from the author: the new form's "Skicka för beslut" button. */
+async function openDraftForm(s: Scene): Promise<any> {
   const before = connector.inConversation(s.conversationId).length;
   await s.say(author, 'ny viljeriktning');
   const [formMessage] = (await connector.waitFor(s.conversationId, before + 1)).slice(before);
-  const formAction = actions(cardOf(formMessage.body))['Skicka för beslut'];
+  return actions(cardOf(formMessage.body))['Skicka för beslut'];
+}
+
+/** The text of the personal message to `who` that contains `text`, once it has come. */
+async function toldPersonally(who: Person, text: string): Promise<string> {
+  await until(() => personal(who, text).length > 0);
+  const [told] = personal(who, text);
+  if (!told) throw new Error(`no personal message to ${who.name} containing "${text}"`);
+  return readable(told.body);
+}
+
+/** `ny viljeriktning` in the conversation, then the form filled and sent: returns the posted draft card activity. */
+async function createDraft(s: Scene, fields: Record<string, string>, approvers: Person[] = [alice, bob]): Promise<{ posted: SentActivity; formAction: any; response: any; draftId: number }> {
+  const before = connector.inConversation(s.conversationId).length;
+  const formAction = await openDraftForm(s);
   const response = await s.click(author, formAction, { approvers: approvers.map((p) => p.aadObjectId).join(','), rule: 'all', ...fields });
   expect(response.type).toBe(CARD);
   const sent = await connector.waitFor(s.conversationId, before + 2);
@@ -123,9 +133,7 @@ describe('the form', () => {
     ['too much text', { title: 'T', text: Array.from({ length: 20 }, () => 'å'.repeat(300)).join('\n') }, 'högst 4000 tecken tillsammans'],
   ])('%s: the form comes back with the problem, what was typed kept, and nothing is saved', async (_name, fields, problem) => {
     const s = scene();
-    await s.say(author, 'ny viljeriktning');
-    const [formMessage] = await connector.waitFor(s.conversationId);
-    const submit = actions(cardOf(formMessage.body))['Skicka för beslut'];
+    const submit = await openDraftForm(s);
     const response = await s.click(author, submit, { approvers: alice.aadObjectId, rule: 'all', ...fields });
     expect(cardText(response.value)).toContain(problem);
     expect(inputs(response.value).title.value).toBe(fields.title);
@@ -136,9 +144,7 @@ describe('the form', () => {
 
   test('an approver who is not in the conversation is refused by name; the others stay picked and nothing is saved', async () => {
     const s = scene();
-    await s.say(author, 'ny viljeriktning');
-    const [formMessage] = await connector.waitFor(s.conversationId);
-    const submit = actions(cardOf(formMessage.body))['Skicka för beslut'];
+    const submit = await openDraftForm(s);
     const response = await s.click(author, submit, { title: 'Med en utomstående', text: 'En punkt', approvers: `${alice.aadObjectId},outsider-0c5e` });
     expect(cardText(response.value)).toContain('Okänd användare (outsider) är inte med i den här konversationen');
     expect(inputs(response.value).approvers.value).toBe(alice.aadObjectId);
@@ -149,9 +155,7 @@ describe('the form', () => {
 
   test('what a forged form sends is shown back as text: numbers and objects never reach the card as they are', async () => {
     const s = scene();
-    await s.say(author, 'ny viljeriktning');
-    const [formMessage] = await connector.waitFor(s.conversationId);
-    const submit = actions(cardOf(formMessage.body))['Skicka för beslut'];
+    const submit = await openDraftForm(s);
     const response = await s.click(author, submit, { title: 42, text: { nested: '${1+1}' }, approvers: alice.aadObjectId, rule: ['all'], dueDate: 7 });
     const fields = inputs(response.value);
     expect(fields.title.value).toBe('42');
@@ -166,7 +170,7 @@ describe('deciding on the card', () => {
   test('with "all": each approver decides once, the posted card is updated for everyone, Godkänd when all approved, the author told personally', async () => {
     const s = scene();
     const { posted, formAction, response, draftId } = await createDraft(s, { title: 'Viljeriktning för strategisk planering', text: 'Inleda ett arbete\nUtveckla det rumsliga perspektivet' });
-    expect(noticeOf(response.value)).toMatchObject({ text: 'Skickat för beslut till Person alice, Person bob.', color: 'Good' });
+    expect(notice(response.value)).toMatchObject({ text: 'Skickat för beslut till Person alice, Person bob.', color: 'Good' });
     const card = cardOf(posted.body);
     expect(statusOf(card)).toBe('Väntar på beslut');
     expect(cardText(card)).toContain('1. Inleda ett arbete');
@@ -203,8 +207,7 @@ describe('deciding on the card', () => {
     expect(last.refresh).toBeUndefined();
     expect(Object.keys(actions(last))).toEqual(['Beslutslogg']);
     expect(readable(s.posts().at(-1)!.body)).toContain(`Utkast #${draftId} "Viljeriktning för strategisk planering" är godkänt.`);
-    await until(() => personal(author, `Ditt utkast #${draftId} `).length > 0);
-    expect(readable(personal(author, `Ditt utkast #${draftId} `)[0].body)).toBe(
+    expect(await toldPersonally(author, `Ditt utkast #${draftId} `)).toBe(
       `Ditt utkast #${draftId} "Viljeriktning för strategisk planering" är godkänt. Skriv "beslutslogg ${draftId}" för hela beslutsloggen.`,
     );
 
@@ -225,8 +228,7 @@ describe('deciding on the card', () => {
     expect(statusOf(s.lastPut())).toBe('Avslagen');
     const bobTries = await s.click(bob, buttons['Godkänn'], {}, posted.id);
     expect(cardText(bobTries.value)).toContain('redan avgjort: det har avslagits');
-    await until(() => personal(author, `Ditt utkast #${draftId} `).length > 0);
-    expect(readable(personal(author, `Ditt utkast #${draftId} `)[0].body)).toContain(`Ditt utkast #${draftId} "Avslås" har avslagits (Person alice: "Inte nu").`);
+    expect(await toldPersonally(author, `Ditt utkast #${draftId} `)).toContain(`Ditt utkast #${draftId} "Avslås" har avslagits (Person alice: "Inte nu").`);
   });
 
   test.each([
@@ -243,9 +245,8 @@ describe('deciding on the card', () => {
     expect(s.lastPut().refresh).toBeUndefined();
     const alicesTurn = await s.click(alice, alicesButtons['Godkänn'], {}, posted.id);
     expect(cardText(alicesTurn.value)).toContain(`redan avgjort: det ${phrase}`);
-    expect(decisionsOf(s.lastPut()).map((f) => f.value)).toEqual([expect.stringMatching(/^Väntar$/), expect.stringMatching(new RegExp(`^${status} `))]);
-    await until(() => personal(author, `Ditt utkast #${draftId} `).length > 0);
-    expect(readable(personal(author, `Ditt utkast #${draftId} `)[0].body)).toContain(phrase);
+    expect(decisionsOf(s.lastPut()).map((f) => f.value)).toEqual(['Väntar', expect.stringMatching(new RegExp(`^${status} `))]);
+    expect(await toldPersonally(author, `Ditt utkast #${draftId} `)).toContain(phrase);
   });
 
   test('with "first": Begär ändring sends it back; only the author revises; decisions start over; a click on the old revision gets the current card', async () => {
@@ -256,8 +257,7 @@ describe('deciding on the card', () => {
     const sentBack = s.lastPut();
     expect(statusOf(sentBack)).toBe('Ändring begärd');
     expect(sentBack.refresh.userIds).toEqual([author.id]);
-    await until(() => personal(author, `ditt utkast #${draftId} `).length > 0);
-    expect(readable(personal(author, `ditt utkast #${draftId} `)[0].body)).toContain(`Person bob har begärt ändring i ditt utkast #${draftId} "Första version": "Förtydliga punkt två".`);
+    expect(await toldPersonally(author, `ditt utkast #${draftId} `)).toContain(`Person bob har begärt ändring i ditt utkast #${draftId} "Första version": "Förtydliga punkt två".`);
 
     const authorView = await s.click(author, sentBack.refresh.action, {}, posted.id, 'automatic');
     const form = await s.click(author, actions(authorView.value)['Revidera'], {}, posted.id);
@@ -274,7 +274,7 @@ describe('deciding on the card', () => {
 
     const revised = await s.click(author, submit, revision, posted.id);
     expect(cardText(revised.value)).toContain('ersatt av revision 2');
-    expect(noticeOf(revised.value)).toMatchObject({ text: 'Revision 2 är skickad för beslut.', color: 'Good' });
+    expect(notice(revised.value)).toMatchObject({ text: 'Revision 2 är skickad för beslut.', color: 'Good' });
 
     const second = s.posts().filter((a) => cardOf(a.body)).at(-1)!;
     const text = cardText(cardOf(second.body));
@@ -331,7 +331,7 @@ describe('deciding on the card', () => {
     await elsewhere.click(author, submit, { title: 'Regional planering', text: 'Samordna planerna', approvers: picked, rule: 'first', dueDate: isoDay(due) });
     const second = elsewhere.posts().filter((a) => cardOf(a.body)).at(-1)!;
     const card = cardOf(second.body);
-    expect(cardText(card)).toContain(`Sista dag för beslut: ${swedish(due)} (tidigare ingen).`);
+    expect(cardText(card)).toContain(`Sista dag för beslut: ${swedishDay(due)} (tidigare ingen).`);
     expect(cardText(card)).toContain('Beslutsregel: Första beslutet avgör (tidigare alla måste godkänna).');
     expect(cardText(card)).toContain('Nya godkännare: Person carol.');
     expect(cardText(card)).toContain('Inte längre godkännare: Person bob.');
@@ -369,9 +369,7 @@ describe('deciding on the card', () => {
 
   test('when posting the card fails, the draft is kept and the next click posts it, once', async () => {
     const s = scene();
-    await s.say(author, 'ny viljeriktning');
-    const [formMessage] = await connector.waitFor(s.conversationId);
-    const submit = actions(cardOf(formMessage.body))['Skicka för beslut'];
+    const submit = await openDraftForm(s);
     const fields = { title: 'Postas till slut', text: 'En punkt', approvers: `${alice.aadObjectId},${bob.aadObjectId}` };
     connector.failNext(0, 0, 400); // the two member look-ups pass; the post of the card fails
     const failed = await s.click(author, submit, fields);
@@ -422,7 +420,7 @@ describe('which conversation a draft belongs to', () => {
     const other = scene(bot, `${channel};messageid=3`);
     await other.say(author, 'utkast');
     const [list] = await connector.waitFor(other.conversationId);
-    expect(readable(list.body)).toBe(`Öppna utkast:\n• #${first.draftId} Öppet med datum: Väntar på beslut (väntar på Person bob, senast ${swedish(due)})`);
+    expect(readable(list.body)).toBe(`Öppna utkast:\n• #${first.draftId} Öppet med datum: Väntar på beslut (väntar på Person bob, senast ${swedishDay(due)})`);
   });
 
   test('a draft is not read from another conversation, except by its author and approvers', async () => {
@@ -544,7 +542,7 @@ describe('reminders', () => {
     expect(reminders()).toHaveLength(2);
     for (const who of [bob, carol]) {
       expect(personal(who, `utkast #${draftId} `).map((r) => readable(r.body))).toEqual([
-        `Hej ${who.name}! I morgon, ${swedish(due)}, är sista dag för beslut om utkast #${draftId} "Med sista dag" av Anna Författare. Godkänn, avslå eller begär ändring på kortet i konversationen där utkastet lades ut.`,
+        `Hej ${who.name}! I morgon, ${swedishDay(due)}, är sista dag för beslut om utkast #${draftId} "Med sista dag" av Anna Författare. Godkänn, avslå eller begär ändring på kortet i konversationen där utkastet lades ut.`,
       ]);
     }
     expect(personal(alice, `utkast #${draftId} `)).toEqual([]); // she has decided

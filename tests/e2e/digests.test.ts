@@ -10,6 +10,7 @@ import { cardProblems } from '../helpers/adaptive-card';
 import { actions, cardText } from '../helpers/cards';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
 import { sleep, until } from '../helpers/wait';
+import { DAY, isoDay } from '../helpers/dates';
 
 const EVERY_2S = '*/2 * * * * *';
 let connector: FakeConnector;
@@ -90,7 +91,7 @@ describe('commands, in a channel thread', () => {
 
   test("ny tidsfrist adds the channel's own deadline, seen from every thread; only its author can remove it", async () => {
     const c = channel();
-    const date = new Date(Date.now() + 20 * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    const date = isoDay(Date.now() + 20 * DAY);
     await say(bot, thread(c, 1), 'ny tidsfrist');
     const form = cardOf((await connector.waitFor(thread(c, 1)))[0].body);
     expect(cardText(form)).toContain('En egen tidsfrist för hela kanalen, alla trådar.');

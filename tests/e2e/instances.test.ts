@@ -3,6 +3,7 @@ import { cardAction, message, person, type Person } from '../helpers/activities'
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { actions, cardText } from '../helpers/cards';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
+import { DAY, isoDay } from '../helpers/dates';
 
 /**
  * Two bot processes' worth of instances sharing one PostgreSQL, requests spread over them: the
@@ -50,7 +51,7 @@ import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
     const c = '19:instances-workshops@thread.tacv2';
     await spread(message({ serviceUrl: connector.url, conversationId: c, conversationType: 'channel', text: 'ny workshop', from: organiser }));
     const [form] = await connector.waitFor(c);
-    const date = new Date(Date.now() + 20 * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    const date = isoDay(Date.now() + 20 * DAY);
     const created = await click(c, organiser, actions(cardOf(form.body))['Publicera'], { title: 'Delad workshop', date, time: '10:00', place: 'Sundsvall', capacity: '20' });
     const register = actions((await connector.waitFor(c, 2))[1].body.attachments[0].content)['Anmäl mig'];
     const people = Array.from({ length: 200 }, (_, i) => person(`i-p${i}`));

@@ -4,6 +4,7 @@ import { cardAction, message, person } from '../helpers/activities';
 import { postJson, startTestBot, tempDir, type TestBot } from '../helpers/bot';
 import { startBotProcess } from '../helpers/bot-process';
 import { actions, cardText } from '../helpers/cards';
+import { DAY, isoDay } from '../helpers/dates';
 
 let connector: FakeConnector;
 let n = 0;
@@ -170,7 +171,7 @@ describe('hostile input', () => {
     const click = (verb: string, data: unknown, from = person('stranger')) =>
       bot.post(cardAction({ serviceUrl: connector.url, conversationId: c, conversationType: 'channel', from, verb, data: data as object }));
     await click(actions(cardOf(draftForm.body))['Skicka för beslut'].verb, { ...actions(cardOf(draftForm.body))['Skicka för beslut'].data, title: 'Orörd', text: 'En punkt', approvers: 'aad-fuzz-approver' }, author);
-    const date = new Date(Date.now() + 30 * 86_400_000).toLocaleDateString('sv-SE');
+    const date = isoDay(Date.now() + 30 * DAY);
     await click('workshop.create', { ...actions(cardOf(workshopForm.body))['Publicera'].data, title: 'Orörd workshop', date, time: '10:00', place: 'Östersund', capacity: '5' }, author);
     const snapshot = async () => {
       await bot.post(message({ serviceUrl: connector.url, conversationId: c, conversationType: 'channel', text: 'beslutslogg 1', from: author }));

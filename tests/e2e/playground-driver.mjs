@@ -137,6 +137,7 @@ const card = (scope, text) => scope.locator('.ac-adaptiveCard', { hasText: text 
 /** The workshop card as posted for everyone (the organiser's own view has "Deltagarlista"). */
 const postedWorkshop = () => card(page, WORKSHOP_TITLE).filter({ hasText: '20 av 20 platser kvar' }).filter({ hasNot: page.getByRole('button', { name: 'Deltagarlista' }) });
 const deadlineList = () => card(page, 'Kommande tidsfrister').filter({ hasText: DEADLINES_INTRO });
+const deadlineForm = () => card(page, 'Ny tidsfrist').filter({ has: page.getByRole('button', { name: 'Spara' }) }).last();
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -337,7 +338,7 @@ async function run() {
   const deadlineDate = nextMonthDay(20);
   await step('deadline-form', async () => {
     await say('ny tidsfrist');
-    const form = card(page, 'Ny tidsfrist').filter({ has: page.getByRole('button', { name: 'Spara' }) }).last();
+    const form = deadlineForm();
     await expectVisible(form, 'The form "Ny tidsfrist" with "Spara"');
     await act('fill in "Titel"', () => form.getByLabel('Titel').fill(DEADLINE_TITLE));
     await pickDate(form.getByLabel('Datum'), deadlineDate, '"Datum"');
@@ -345,7 +346,7 @@ async function run() {
   });
 
   await step('deadline-save', async () => {
-    const form = card(page, 'Ny tidsfrist').filter({ has: page.getByRole('button', { name: 'Spara' }) }).last();
+    const form = deadlineForm();
     await act('click "Spara"', () => form.getByRole('button', { name: 'Spara' }).click());
     // The form gives way to the list, where the author may remove their own deadline.
     const list = deadlineList().filter({ hasText: deadlineRow(DEADLINE_TITLE, deadlineDate) });

@@ -2,7 +2,8 @@ import { FakeConnector, cardOf, readable } from '../helpers/connector';
 import { cardAction, message, person, type Person } from '../helpers/activities';
 import { startBotAndConnector, startTestBot, stopBotAndConnector, tempDir, type TestBot } from '../helpers/bot';
 import { cardProblems } from '../helpers/adaptive-card';
-import { actions, cardText, checkEverySentCard, inputs } from '../helpers/cards';
+import { actions, cardText, checkEverySentCard, inputs, notice } from '../helpers/cards';
+import { DAY, isoDay } from '../helpers/dates';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/postgres';
 import { sleep, until } from '../helpers/wait';
 import { stockholmToUtc } from '../../bot/stockholm';
@@ -19,25 +20,6 @@ afterAll(() => stopBotAndConnector({ bot, connector }));
 
 checkEverySentCard(() => connector);
 
-const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-
-/** The element with this id in a card. */
-function element(card: any, id: string): any {
-  if (!card || typeof card !== 'object') return undefined;
-  if (card.id === id) return card;
-  for (const value of Object.values(card)) {
-    const found = element(value, id);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** What the card tells the person about their click, and in which colour; undefined when it tells nothing. */
-const notice = (card: any): { text: string; color: string } | undefined => {
-  const block = element(card, 'notice');
-  return block && { text: block.text, color: block.color };
-};
 
 interface Scene {
   conversationId: string;

@@ -25,6 +25,23 @@ export function inputs(card: any): Record<string, any> {
   return out;
 }
 
+/** The element with this id in a card. */
+function element(card: any, id: string): any {
+  if (!card || typeof card !== 'object') return undefined;
+  if (card.id === id) return card;
+  for (const value of Object.values(card)) {
+    const found = element(value, id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** What a card tells the person about their click (its element "notice"), and in which colour; undefined when it tells nothing. */
+export function notice(card: any): { text: string; color: string } | undefined {
+  const block = element(card, 'notice');
+  return block && { text: block.text, color: block.color };
+}
+
 /** What a person reads on a card. */
 export const cardText = (card: any) => readable({ attachments: [{ content: card }] });
 
