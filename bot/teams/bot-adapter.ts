@@ -1,6 +1,6 @@
 import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorFactory } from 'botframework-connector';
 import type { Activity, TurnContext } from 'botbuilder';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 // botbuilder's own reading of a request body as an activity (timestamps as dates), as CloudAdapter.process does it.
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator';
 
