@@ -13,8 +13,13 @@ const askFor = (entry: Entry) => entry.title;
 export function relatedQuestions(kb: KnowledgeBase, entry: Entry, asked: string, limit = 3): string[] {
   const askedFolded = commandText(asked);
   const fromRelated = entry.related.flatMap((id) => kb.byId.get(id)?.questions.slice(0, 1) ?? []);
-  const all = [...entry.questions.slice(0, 2), ...fromRelated, ...entry.questions.slice(2)];
-  return [...new Set(all)].filter((q) => commandText(q) !== askedFolded).slice(0, limit);
+  const picked: string[] = [];
+  // Folding is the costly part of a reply's text work: only as many questions as it takes.
+  for (const question of new Set([...entry.questions.slice(0, 2), ...fromRelated, ...entry.questions.slice(2)])) {
+    if (picked.length === limit) break;
+    if (commandText(question) !== askedFolded) picked.push(question);
+  }
+  return picked;
 }
 
 function facts(entry: Entry) {

@@ -45,8 +45,9 @@ export class QuestionAnswerer {
   /** Each entry's title as stems, to see when a question names several entries' titles alike. */
   private readonly titleStems: Map<Entry, Set<string>>;
 
-  /** Each passage's entry, and each entry's passages, by their numbers in the index. */
+  /** Each passage's entry and its number within the entry, and each entry's passages, by their numbers in the index. */
   private readonly entryOfDoc: Int32Array;
+  private readonly passageOfDoc: Int32Array;
   private readonly docsOfEntry: number[][];
   private readonly ranker: EntryRanker;
   private readonly typMasks = new Map<Entry['typ'] | undefined, Uint8Array>();
@@ -58,6 +59,7 @@ export class QuestionAnswerer {
   ) {
     const entryNumber = new Map(kb.entries.map((e, i) => [e.id, i]));
     this.entryOfDoc = Int32Array.from(index.refs, (ref) => entryNumber.get(parsePassageRef(ref).entryId) ?? -1);
+    this.passageOfDoc = Int32Array.from(index.refs, (ref) => parsePassageRef(ref).passage);
     this.docsOfEntry = kb.entries.map(() => []);
     this.entryOfDoc.forEach((entry, doc) => entry >= 0 && this.docsOfEntry[entry].push(doc));
     this.ranker = new EntryRanker(this.entryOfDoc, kb.entries.length);
@@ -109,8 +111,9 @@ export class QuestionAnswerer {
     const top = this.ranker.top(query, MAX_CANDIDATES, this.entriesOfTyp(typ));
     // Each word of the question as every form it may take in a name.
     const forms = words.map((w) => new Set([stem(fold(w.word)), ...w.groups.flat()]));
-    const groups = words.flatMap((w, word) => w.groups.map((terms) => ({ word, terms })));
-    const candidates = top.entries.map((number) => this.lookCloser(number, words, groups, forms, top));
+    const groups = words.flatMap((w, word) => w.groups.map((terms) => ({ word, terms: this.termIds(terms) })));
+    const found = { groups: new Uint8Array(groups.length), wordFields: new Int32Array(words.length) };
+    const candidates = top.entries.map((number) => this.lookCloser(number, words, groups, forms, top, found));
     candidates.sort((a, b) => b.score - a.score);
     return { words, candidates };
   }
@@ -121,7 +124,7 @@ export class QuestionAnswerer {
    * little in BM25, so naming an entry, and covering more of the question, count on top of it; a
    * longer name is more specific.
    */
-  private lookCloser(number: number, words: QueryWord[], groups: WordGroup[], forms: Array<Set<string>>, top: TopEntries): Candidate {
+  private lookCloser(number: number, words: QueryWord[], groups: WordGroup[], forms: Array<Set<string>>, top: TopEntries, found: Found): Candidate {
     // The entry's passages that match, best score first (on equal scores, in their order).
     const matched: number[] = [];
     const scores: number[] = [];
@@ -133,8 +136,8 @@ export class QuestionAnswerer {
       matched.splice(at, 0, doc);
       scores.splice(at, 0, score);
     }
-    const groupFound = new Array<boolean>(groups.length).fill(false);
-    const wordFields = new Array<number>(words.length);
+    const { groups: groupFound, wordFields } = found;
+    groupFound.fill(0);
     let passage = 0;
     let passageHits = 0;
     // Plain loops: this runs for every passage of every candidate, and closures here cost garbage.
@@ -143,7 +146,7 @@ export class QuestionAnswerer {
       for (let g = 0; g < groups.length; g++) {
         let fields = 0;
         for (const term of groups[g].terms) fields |= this.index.fieldsHolding(doc, term);
-        if (fields !== 0) groupFound[g] = true;
+        if (fields !== 0) groupFound[g] = 1;
         wordFields[groups[g].word] |= fields;
       }
       // The passage to show is the one whose own text (not the entry's title or synonyms, which every
@@ -152,16 +155,31 @@ export class QuestionAnswerer {
       let hits = 0;
       for (const fields of wordFields) if (fields !== 0 && (fields & this.namingFields) === 0) hits++;
       if (hits > passageHits) {
-        passage = parsePassageRef(this.index.refs[doc]).passage;
+        passage = this.passageOfDoc[doc];
         passageHits = hits;
       }
     }
     // A word is covered when each of its groups (each part of a compound) is in some passage.
-    const coveredWords = words.filter((w, i) => w.groups.length > 0 && groups.every((group, g) => group.word !== i || groupFound[g])).length;
+    let coveredWords = 0;
+    for (let i = 0; i < words.length; i++) {
+      let covered = words[i].groups.length > 0;
+      for (let g = 0; covered && g < groups.length; g++) if (groups[g].word === i && groupFound[g] === 0) covered = false;
+      if (covered) coveredWords++;
+    }
     const coverage = words.length === 0 ? 0 : coveredWords / words.length;
     const score = scores[0] + SECOND_PASSAGE_WEIGHT * (scores[1] ?? 0);
     const nameFactor = 1 + NAME_WEIGHT * this.nameUsed(number, forms) ** 2;
     return { entry: this.kb.entries[number], passage, score: score * nameFactor * coverage * coverage, coverage };
+  }
+
+  /** The terms' numbers in the index; a term it does not know holds no passage. */
+  private termIds(terms: string[]): number[] {
+    const ids: number[] = [];
+    for (const term of terms) {
+      const id = this.index.termId(term);
+      if (id !== undefined) ids.push(id);
+    }
+    return ids;
   }
 
   answer(question: string, typ?: Entry['typ']): Answer {
@@ -196,10 +214,16 @@ function abbreviationsOf(kb: KnowledgeBase, vocabulary: PassageIndex): Abbreviat
   return map;
 }
 
-/** One group of a question's word (a compound has one per part): its index terms. */
+/** One group of a question's word (a compound has one per part): its index terms, by number. */
 interface WordGroup {
   word: number;
-  terms: string[];
+  terms: number[];
+}
+
+/** Scratch for the closer look, made once per question: which groups some passage holds, and a passage's fields per word. */
+interface Found {
+  groups: Uint8Array;
+  wordFields: Int32Array;
 }
 
 const NAMING_FIELDS = new Set(['title', 'synonyms', 'phrases', 'questions']);

@@ -170,10 +170,13 @@ export class PassageIndex {
     return new PassageQuery(this.postings, slots, this.maxWeights);
   }
 
-  /** The fields of passage `doc` that hold `term`, as a bit mask over `fields`. */
-  fieldsHolding(doc: number, term: string): number {
-    const t = this.termIds.get(term);
-    if (t === undefined) return 0;
+  /** The term's number in the index, for `fieldsHolding`; undefined for a term the index does not know. */
+  termId(term: string): number | undefined {
+    return this.termIds.get(term);
+  }
+
+  /** The fields of passage `doc` that hold the term numbered `term`, as a bit mask over `fields`. */
+  fieldsHolding(doc: number, term: number): number {
     const { termStarts, termsOf } = this.postings;
     let mask = 0;
     for (let f = 0, F = this.fields.length; f < F; f++) {
@@ -182,10 +185,10 @@ export class PassageIndex {
       let hi = end;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (termsOf[mid] < t) lo = mid + 1;
+        if (termsOf[mid] < term) lo = mid + 1;
         else hi = mid;
       }
-      if (lo < end && termsOf[lo] === t) mask |= 1 << f;
+      if (lo < end && termsOf[lo] === term) mask |= 1 << f;
     }
     return mask;
   }

@@ -92,7 +92,8 @@ export class EntryRanker {
     }
     if (k === lists) {
       for (let i = 0; i < this.metCount; i++) state[met[i]] = EXACT;
-      return this.ranked(met, this.metCount, limit, accepted, query);
+      // Every list was walked: a passage none of them holds scores 0.
+      return this.ranked(met, this.metCount, limit, accepted, () => 0);
     }
     // Lists k and after are left: look them up only for the passages that can still place. While
     // those are many, each list is walked once for all of them; then they are finished one by one.
@@ -103,7 +104,7 @@ export class EntryRanker {
       count = this.keep(this.candidates, count, query.remaining[j + 1], threshold);
     }
     count = this.finish(query, j, count, threshold, limit, accepted);
-    return this.ranked(this.candidates, count, limit, accepted, query);
+    return this.ranked(this.candidates, count, limit, accepted, (doc) => query.score(doc));
   }
 
   /** True when walking list k costs less than looking up each of `count` passages in it. */
@@ -195,14 +196,15 @@ export class EntryRanker {
     return kept;
   }
 
-  private ranked(docs: Int32Array, docCount: number, limit: number, accepted: Uint8Array, query: PassageQuery): TopEntries {
+  /** The best entries among `docs`; `unfinished` scores a passage whose score is not exact yet. */
+  private ranked(docs: Int32Array, docCount: number, limit: number, accepted: Uint8Array, unfinished: (doc: number) => number): TopEntries {
     const count = this.bestByEntry(docs, docCount, accepted);
     const board = new Leaderboard(limit);
     for (let i = 0; i < count; i++) {
       board.offer(this.entries[i], this.entryBest[this.entries[i]]);
       this.entryBest[this.entries[i]] = 0;
     }
-    return { entries: board.entries, scoreOf: (doc) => (this.state[doc] === EXACT ? this.scores[doc] : query.score(doc)) };
+    return { entries: board.entries, scoreOf: (doc) => (this.state[doc] === EXACT ? this.scores[doc] : unfinished(doc)) };
   }
 
   /** Each accepted entry's best passage among the first `docCount` of `docs` and its score, into bestDoc and entryBest; the entries, in the order met, into `entries`; their count. */
