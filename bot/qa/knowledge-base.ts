@@ -173,7 +173,6 @@ export function loadKnowledgeBase(dir = knowledgeDir): KnowledgeBase {
   return { entries, byId, sources: sources.data, contentHash: hash.digest('hex') };
 }
 
-
 /**
  * "Källa: …" for a passage as people read it: each of its documents once, with publisher and date,
  * and the sections in it (a section named like the document itself is not repeated).

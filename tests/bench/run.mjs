@@ -68,15 +68,15 @@ function peakRssMb(pid) {
   return line ? Number(line.match(/\d+/)[0]) / 1024 : NaN;
 }
 
-async function measure(name, script, env, concurrency, nextActivity, setup) {
+async function measure(name, script, env, concurrency, nextActivity, setup, seconds = SECONDS) {
   const connector = await startConnector();
   const bot = await startProcess(script, { ...env, PORT: String(await freePort()) });
   try {
     const next = nextActivity(connector.url);
     if (setup) await setup(bot.url, connector.url);
     await runLoad({ botUrl: bot.url, concurrency, seconds: 1, nextActivity: next }); // warm up
-    const r = await runLoad({ botUrl: bot.url, concurrency, seconds: SECONDS, nextActivity: next });
-    return { name, concurrency, ...r, readyMs: bot.readyMs, peakRssMb: peakRssMb(bot.child.pid) };
+    const r = await runLoad({ botUrl: bot.url, concurrency, seconds, nextActivity: next });
+    return { name, concurrency, seconds, ...r, readyMs: bot.readyMs, peakRssMb: peakRssMb(bot.child.pid) };
   } finally {
     await bot.stop();
     await connector.close();
@@ -211,17 +211,10 @@ if (!pgUrl) console.log('  (PostgreSQL runs skipped: set DATABASE_URL to a serve
 // V8 collects its old space only once it has grown, which a run of a few seconds may not reach.
 const SUSTAINED = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 30);
 {
-  const connector = await startConnector();
-  const bot = await startProcess(BOT, { ...BOT_ENV, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pb-bench-long-')), PORT: String(await freePort()) });
-  try {
-    await publishWorkshop(bot.url, connector.url);
-    const r = await runLoad({ botUrl: bot.url, concurrency: 64, seconds: SUSTAINED, nextActivity: mixed(connector.url) });
-    console.log(`\nSustained: ${SUSTAINED} s of the mixed load, 64 conversations, PGlite: ${fmt(r.perSecond, 0)} turns/s, p99 ${fmt(r.p99, 0)} ms, peak RSS ${fmt(peakRssMb(bot.child.pid), 0)} MB, errors ${r.errors}`);
-    results.push({ name: 'sustained mixed, PGlite', concurrency: 64, seconds: SUSTAINED, ...r, peakRssMb: peakRssMb(bot.child.pid) });
-  } finally {
-    await bot.stop();
-    await connector.close();
-  }
+  const env = { ...BOT_ENV, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pb-bench-long-')) };
+  const r = await measure('sustained mixed, PGlite', BOT, env, 64, mixed, publishWorkshop, SUSTAINED);
+  console.log(`\nSustained: ${SUSTAINED} s of the mixed load, 64 conversations, PGlite: ${fmt(r.perSecond, 0)} turns/s, p99 ${fmt(r.p99, 0)} ms, peak RSS ${fmt(r.peakRssMb, 0)} MB, errors ${r.errors}`);
+  results.push(r);
 }
 console.log('\nTargets: questions ≥ 0.7 × echo turns/s with p99 ≤ 1.5 × echo; mixed ≥ 0.5 × echo; RSS ≤ 300 MB; ready ≤ 5 s.');
 
