@@ -107,7 +107,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
   let stopping: Promise<void> | undefined;
   const ready = (async () => {
-    db = await openDatabase(config, (err) => logger.warn({ err }, 'an idle database connection was lost; the next query reconnects'));
+    db = await openDatabase(config, (err) => logger.error({ err }, 'a database connection was lost'));
     logger.info({ database: config.DATABASE_URL ? describeDatabaseUrl(config.DATABASE_URL) : `pglite:${config.DATA_DIR}` }, 'storage open');
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');

@@ -6,7 +6,7 @@ import type { ConversationStore } from './store/conversation-store';
 import type { Metrics } from './ops/metrics';
 import type { UserRateLimit } from './ops/rate-limit';
 import { cardActionError } from './teams/card-actions';
-import { TURN_LOG } from './teams/turn';
+import { setServiceLog, turnLog } from './teams/turn';
 
 export interface TurnPipelineDependencies {
   app: Application;
@@ -28,23 +28,24 @@ const APOLOGY = 'Något gick fel hos mig. Försök igen om en stund.';
 export function createTurnPipeline(deps: TurnPipelineDependencies) {
   return async (context: TurnContext) => {
     // Every line the turn writes says which activity and conversation it belongs to: the turn's
-    // own logger goes with its context (an explicit child, not AsyncLocalStorage, whose promise
-    // hooks cost every turn a tenth of its time on Node 20).
-    const log = deps.logger.child({ activityId: context.activity.id, conversationId: context.activity.conversation.id });
-    context.turnState.set(TURN_LOG, log);
+    // own logger goes with its context (not AsyncLocalStorage, whose promise hooks cost every turn
+    // a tenth of its time on Node 20).
+    setServiceLog(context, deps.logger);
     // A label per activity type Teams sends; anything else one label, so a caller cannot grow the metrics.
     const type = KNOWN_TYPES.has(context.activity.type) ? context.activity.type : 'other';
     const stopTimer = deps.metrics.turnSeconds.startTimer({ type });
     deps.metrics.turns.inc({ type });
     try {
-      await runTurn(context, log);
+      await runTurn(context);
     } finally {
-      log.debug({ type, seconds: stopTimer() }, 'turn handled');
+      const seconds = stopTimer();
+      if (deps.logger.isLevelEnabled('debug')) turnLog(context).debug({ type, seconds }, 'turn handled');
     }
   };
 
-  async function runTurn(context: TurnContext, log: Logger): Promise<void> {
+  async function runTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
+    const log = () => turnLog(context);
     const conversationId = activity.conversation.id;
     // Card clicks are made idempotent by the features themselves and must always get an answer.
     const deduplicate = activity.type !== ActivityTypes.Invoke && Boolean(activity.id);
@@ -52,7 +53,7 @@ export function createTurnPipeline(deps: TurnPipelineDependencies) {
     try {
       if (deduplicate) {
         if (!(await deps.ledger.claim(conversationId, activity.id!))) {
-          log.info('redelivered activity ignored');
+          log().info('redelivered activity ignored');
           return;
         }
         claimed = true;
@@ -70,9 +71,9 @@ export function createTurnPipeline(deps: TurnPipelineDependencies) {
       await deps.app.run(context);
       if (activity.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY)) await answerInvoke(context, 400, UNKNOWN_INVOKE);
     } catch (err) {
-      log.error({ err }, 'turn failed');
+      log().error({ err }, 'turn failed');
       if (claimed) await deps.ledger.release(conversationId, activity.id!).catch(() => undefined);
-      await answerFailure(context).catch((sendErr) => log.warn({ err: sendErr }, 'could not tell the user about the failure'));
+      await answerFailure(context).catch((sendErr) => log().warn({ err: sendErr }, 'could not tell the user about the failure'));
     }
   }
 }

@@ -18,12 +18,16 @@ export interface DatabaseSettings {
   DATA_DIR: string;
 }
 
-/** A PostgreSQL server when DATABASE_URL is set, else PGlite files under DATA_DIR. */
-export async function openDatabase(settings: DatabaseSettings, onIdleError?: (err: Error) => void): Promise<Database> {
+/**
+ * A PostgreSQL server when DATABASE_URL is set, else PGlite files under DATA_DIR. `onConnectionLost`
+ * hears of what no statement was waiting for: a server dropping an idle connection (the next query
+ * reconnects), PGlite's thread stopping (every query fails from then on).
+ */
+export async function openDatabase(settings: DatabaseSettings, onConnectionLost?: (err: Error) => void): Promise<Database> {
   if (settings.DATABASE_URL) {
     const { openPostgres } = await import('./postgres-database');
-    return openPostgres(settings.DATABASE_URL, onIdleError);
+    return openPostgres(settings.DATABASE_URL, onConnectionLost);
   }
   const { openPglite } = await import('./pglite-database');
-  return openPglite(settings.DATA_DIR);
+  return openPglite(settings.DATA_DIR, onConnectionLost);
 }

@@ -1,30 +1,99 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { projectRoot } from '../paths';
 import type { Database, Queryable } from './database';
-import { seedIfNew } from './pglite-seed';
+import type { WorkerReply, WorkerRequest } from './pglite-protocol';
 
 /**
- * The bot's data is a few MB and the operating system caches its files as well: PostgreSQL's
- * default 128 MB of shared buffers, which in WebAssembly live in the process's own memory, would
- * only double the bot's footprint.
+ * The compiled worker, also when this module runs from source under ts-jest (whose global setup
+ * builds the project first): a worker thread runs JavaScript only.
  */
-const SHARED_BUFFERS = '16MB';
+const WORKER_SCRIPT = path.join(projectRoot, 'dist', 'bot', 'store', 'pglite-worker.js');
 
-/** Embedded PostgreSQL (WASM) in this process, its files under `dataDir/pglite`. */
-export async function openPglite(dataDir: string): Promise<Database> {
-  const dir = path.resolve(dataDir, 'pglite');
-  mkdirSync(dir, { recursive: true });
-  seedIfNew(dir);
-  const db = await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] });
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
-    query: async <Row>(sql: string, params: unknown[] = []) => (await q.query<Row>(sql, params)).rows,
-    exec: async (sql: string) => void (await q.exec(sql)),
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Call = WithoutId<WorkerRequest>;
+
+/**
+ * Embedded PostgreSQL (WASM), its files under `dataDir/pglite`, in a worker thread. PostgreSQL's own
+ * work was a fifth of the main thread's time on a question turn; there it runs beside the thread
+ * that answers people, as a database server would. PGlite's semantics stay as they are: one
+ * connection, and a transaction holds it until it ends. `onConnectionLost` hears of a thread that stopped.
+ */
+export async function openPglite(dataDir: string, onConnectionLost: (err: Error) => void = () => undefined): Promise<Database> {
+  // PGlite is the one WebAssembly module in the process. V8 would compile its hot functions a second
+  // time with its optimizing compiler, which in the first seconds of load took two of the four V8
+  // helper threads and left 90 MB of resident memory; the baseline code serves the bot's small
+  // statements as fast (tests/bench/RESULTS.md). V8 reads the flag when it compiles a module.
+  setFlagsFromString('--liftoff-only');
+  const worker = new Worker(WORKER_SCRIPT, { workerData: path.resolve(dataDir, 'pglite') });
+  const waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (err: Error) => void; caller: Error }>();
+  let nextId = 1;
+  let nextTx = 1;
+  let stopped: Error | undefined;
+
+  const settle = (reply: WorkerReply) => {
+    const call = waiting.get(reply.id);
+    if (!call) return;
+    waiting.delete(reply.id);
+    if ('rows' in reply) return call.resolve(reply.rows);
+    // PostgreSQL's fields (code, detail, constraint …) with the caller's stack: a log should say which of our statements failed.
+    const { message, ...fields } = reply.error;
+    call.reject(Object.assign(new Error(String(message)), fields, { stack: `Error: ${message}${call.caller.stack!.slice('Error'.length)}` }));
+  };
+  const stop = (err: Error) => {
+    if (stopped) return;
+    stopped = err;
+    for (const id of [...waiting.keys()]) settle({ id, error: { message: err.message } });
+    onConnectionLost(err);
+  };
+  // Request 0 is the opening: the worker answers it once the database is open.
+  const opened = new Promise((resolve, reject) => waiting.set(0, { resolve, reject, caller: new Error() }));
+  worker.on('message', settle);
+  worker.on('error', (err) => stop(new Error(`the database thread failed: ${err.message}`)));
+  worker.on('exit', (code) => stop(new Error(`the database thread stopped (exit code ${code})`)));
+
+  const call = <Row>(request: Call): Promise<Row[]> => {
+    if (stopped) return Promise.reject(stopped);
+    const id = nextId++;
+    return new Promise<Row[]>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (rows: unknown[]) => void, reject, caller: new Error() });
+      worker.postMessage({ ...request, id });
+    });
+  };
+  const on = (tx?: number): Queryable => ({
+    query: <Row>(sql: string, params: unknown[] = []) => call<Row>({ op: 'query', sql, params, tx }),
+    exec: async (sql: string) => void (await call({ op: 'exec', sql, tx })),
   });
+
+  try {
+    await opened;
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+
   return {
     kind: 'pglite',
-    ...wrap(db),
-    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
-    close: () => db.close(),
+    ...on(),
+    transaction: async (work) => {
+      const tx = nextTx++;
+      await call({ op: 'begin', tx });
+      let result;
+      try {
+        result = await work(on(tx));
+      } catch (err) {
+        // The work's own error is the one to report, also when the rollback cannot be sent.
+        await call({ op: 'end', tx, commit: false }).catch(() => undefined);
+        throw err;
+      }
+      await call({ op: 'end', tx, commit: true });
+      return result;
+    },
+    close: async () => {
+      if (!stopped) await call({ op: 'close' });
+      stopped ??= new Error('the database is closed');
+      await worker.terminate();
+    },
   };
 }

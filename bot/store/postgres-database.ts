@@ -2,10 +2,10 @@ import { Pool } from 'pg';
 import type { Database } from './database';
 
 /** A PostgreSQL server shared by every bot instance. */
-export async function openPostgres(url: string, onIdleError: (err: Error) => void = () => undefined): Promise<Database> {
+export async function openPostgres(url: string, onConnectionLost: (err: Error) => void = () => undefined): Promise<Database> {
   const pool = new Pool({ connectionString: url, max: 10 });
   // An idle client losing its server must not crash the process; the next query reconnects.
-  pool.on('error', onIdleError);
+  pool.on('error', onConnectionLost);
   await pool.query('SELECT 1');
   return {
     kind: 'postgres',

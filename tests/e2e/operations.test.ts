@@ -5,6 +5,7 @@ import { postJson, startTestBot, tempDir, type TestBot } from '../helpers/bot';
 import { startBotProcess } from '../helpers/bot-process';
 import { actions, cardText } from '../helpers/cards';
 import { DAY, isoDay } from '../helpers/dates';
+import { sleep } from '../helpers/wait';
 
 let connector: FakeConnector;
 let n = 0;
@@ -76,8 +77,11 @@ describe('what the people who run it see', () => {
       const c = conv();
       await bot.post(message({ serviceUrl: connector.url, conversationId: c, text: 'prenumerera' }));
       await connector.waitFor(c, 2); // the confirmation, then a digest
-      const text = await (await fetch(`${bot.url}/metrics`)).text();
-      expect(Number(text.match(/planeringsboten_proactive_sends_total\{result="sent"\} (\d+)/)?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
+      const sent = async () => Number((await (await fetch(`${bot.url}/metrics`)).text()).match(/planeringsboten_proactive_sends_total\{result="sent"\} (\d+)/)?.[1] ?? 0);
+      // Counted once the send's outcome is recorded, a moment after the connector has the message.
+      let count = await sent();
+      for (const deadline = Date.now() + 5_000; count < 1 && Date.now() < deadline; count = await sent()) await sleep(50);
+      expect(count).toBeGreaterThanOrEqual(1);
     } finally {
       await bot.stop();
     }
