@@ -22,9 +22,9 @@ type Call = WithoutId<WorkerRequest>;
  */
 export async function openPglite(dataDir: string, onConnectionLost: (err: Error) => void = () => undefined): Promise<Database> {
   // PGlite is the one WebAssembly module in the process. V8 would compile its hot functions a second
-  // time with its optimizing compiler, which in the first seconds of load took two of the four V8
-  // helper threads and left 90 MB of resident memory; the baseline code serves the bot's small
-  // statements as fast (tests/bench/RESULTS.md). V8 reads the flag when it compiles a module.
+  // time with its optimizing compiler: in the first seconds under load that took CPU the bot needed
+  // (a fifth fewer turns per second) and left 90 MB more resident memory, and at steady load it
+  // bought no measurable speed (tests/bench/RESULTS.md). V8 reads the flag when it compiles a module.
   setFlagsFromString('--liftoff-only');
   // The thread's own JavaScript is PGlite's glue: a small young generation holds what a statement
   // allocates (V8 lets a young generation grow to tens of MB): 5-12 MB less resident memory, the same speed.
