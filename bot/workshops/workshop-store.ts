@@ -141,23 +141,14 @@ export class WorkshopStore {
   }
 
   /** A seat if one is free, else a place in the queue; a second registration of the same person changes nothing. */
+  /** A seat while there is one, else a place in the queue; a second registration changes nothing (migration 010). */
   async register(id: number, person: Person, organisation: string, mode: Mode): Promise<RegisterOutcome> {
-    return this.db.transaction(async (tx) => {
-      const [locked] = await tx.query<{ capacity: number }>('SELECT capacity FROM workshops WHERE id = $1 FOR UPDATE', [id]);
-      if (!locked) return { kind: 'not-found' };
-      // One statement once the lock is held: its snapshot, taken after the lock, sees every
-      // registration committed before; a statement that also took the lock would not.
-      const [row] = await tx.query<{ status: 'registered' | 'queued'; already: boolean; position: string | number | null }>(REGISTER, [
-        id,
-        person.aadObjectId,
-        person.teamsId,
-        person.name,
-        organisation,
-        mode,
-        locked.capacity,
-      ]);
-      return { kind: row.status, position: row.position === null ? undefined : Number(row.position), already: row.already };
-    });
+    const [row] = await this.db.query<{ outcome: 'registered' | 'queued' | 'not-found'; already: boolean; queue_position: string | number | null }>(
+      'SELECT outcome, already, queue_position FROM register_for_workshop($1, $2, $3, $4, $5, $6)',
+      [id, person.aadObjectId, person.teamsId, person.name, organisation, mode],
+    );
+    if (row.outcome === 'not-found') return { kind: 'not-found' };
+    return { kind: row.outcome, position: row.queue_position === null ? undefined : Number(row.queue_position), already: row.already };
   }
 
   /**
@@ -205,32 +196,6 @@ export class WorkshopStore {
 }
 
 /** 1 for the first in the queue. */
-/**
- * A person's registration, as it stands or as it is made now: a seat while there is one, else a
- * place in the queue, and that place (among the queued, by when they registered).
- */
-const REGISTER = `
-  WITH existing AS (
-    SELECT status, seq FROM registrations WHERE workshop_id = $1 AND person_aad = $2 AND status <> 'cancelled'
-  ), counts AS (
-    SELECT count(*) FILTER (WHERE status = 'registered') AS taken, count(*) FILTER (WHERE status = 'queued') AS queued
-    FROM registrations WHERE workshop_id = $1
-  ), inserted AS (
-    INSERT INTO registrations (workshop_id, person_aad, person_teams_id, person_name, organisation, mode, status)
-    SELECT $1, $2, $3, $4, $5, $6, CASE WHEN taken < $7 THEN 'registered' ELSE 'queued' END
-    FROM counts WHERE NOT EXISTS (SELECT 1 FROM existing)
-    ON CONFLICT (workshop_id, person_aad) DO UPDATE
-      SET status = EXCLUDED.status, organisation = EXCLUDED.organisation, mode = EXCLUDED.mode,
-          person_name = EXCLUDED.person_name, seq = nextval(pg_get_serial_sequence('registrations', 'seq')), updated_at = now()
-    RETURNING status
-  )
-  SELECT status, false AS already, CASE WHEN status = 'queued' THEN (SELECT queued FROM counts) + 1 END AS position
-  FROM inserted
-  UNION ALL
-  SELECT status, true, CASE WHEN status = 'queued' THEN (
-    SELECT count(*) FROM registrations q WHERE q.workshop_id = $1 AND q.status = 'queued' AND q.seq <= e.seq) END
-  FROM existing e`;
-
 async function queuePosition(q: Queryable, id: number, seq: number): Promise<number> {
   const [{ n }] = await q.query<{ n: string }>("SELECT count(*) AS n FROM registrations WHERE workshop_id = $1 AND status = 'queued' AND seq <= $2", [id, seq]);
   return Number(n);
