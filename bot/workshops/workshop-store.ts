@@ -62,8 +62,8 @@ const toRegistration = (r: RegistrationRow): Registration => ({
 });
 
 /**
- * The only place with SQL about workshops. Seats are given out inside a transaction that holds
- * the workshop's row lock, so no concurrency, on any number of instances, exceeds the capacity.
+ * The only place with SQL about workshops. Seats are given out by a database function that holds
+ * the workshop's row lock (migration 010), so no concurrency, on any number of instances, exceeds the capacity.
  */
 export class WorkshopStore {
   constructor(private readonly db: Database) {}
@@ -114,34 +114,37 @@ export class WorkshopStore {
     return rows.map(toRegistration);
   }
 
-  async registrationOf(id: number, aad: string): Promise<Registration | undefined> {
-    const [row] = await this.db.query<RegistrationRow>("SELECT * FROM registrations WHERE workshop_id = $1 AND person_aad = $2 AND status <> 'cancelled'", [id, aad]);
-    return row && toRegistration(row);
-  }
-
-  /** Where a queued registration (by its `seq`) stands: 1 for the first in the queue. */
-  queuePosition(id: number, seq: number): Promise<number> {
-    return queuePosition(this.db, id, seq);
-  }
-
   /**
    * What every view of the workshop shows, in one statement (each view and each redraw of the posted
    * card reads it): the seats taken, and the Teams ids of up to `limit` people with a registration,
    * those with a seat first, then the queue, each in arrival order.
    */
   async state(id: number, limit: number): Promise<WorkshopState> {
-    const [row] = await this.db.query<{ taken: string; ids: string[] | null }>(
+    return (await this.viewOf(id, undefined, limit)).state;
+  }
+
+  /** The workshop's state and, for a person, their registration and place in the queue: one statement per view. */
+  async viewOf(id: number, aad: string | undefined, limit: number): Promise<{ state: WorkshopState; registration?: Registration; queuePosition?: number }> {
+    const [row] = await this.db.query<{ taken: string; ids: string[] | null; queue_position: string | null } & Partial<RegistrationRow>>(
       `SELECT (SELECT count(*) FROM registrations WHERE workshop_id = $1 AND status = 'registered') AS taken,
               (SELECT array_agg(person_teams_id) FROM (
                  SELECT person_teams_id FROM registrations WHERE workshop_id = $1 AND status <> 'cancelled'
-                 ORDER BY status = 'registered' DESC, seq LIMIT $2) listed) AS ids`,
-      [id, limit],
+                 ORDER BY status = 'registered' DESC, seq LIMIT $2) listed) AS ids,
+              mine.person_aad, mine.person_teams_id, mine.person_name, mine.organisation, mine.mode, mine.status, mine.seq,
+              CASE WHEN mine.status = 'queued' THEN (
+                SELECT count(*) FROM registrations q WHERE q.workshop_id = $1 AND q.status = 'queued' AND q.seq <= mine.seq) END AS queue_position
+       FROM (SELECT 1) AS one
+       LEFT JOIN registrations mine ON mine.workshop_id = $1 AND mine.person_aad = $3 AND mine.status <> 'cancelled'`,
+      [id, limit, aad ?? null],
     );
-    return { taken: Number(row.taken), registeredTeamsIds: row.ids ?? [] };
+    return {
+      state: { taken: Number(row.taken), registeredTeamsIds: row.ids ?? [] },
+      registration: row.person_aad ? toRegistration(row as RegistrationRow) : undefined,
+      queuePosition: row.queue_position === null ? undefined : Number(row.queue_position),
+    };
   }
 
-  /** A seat if one is free, else a place in the queue; a second registration of the same person changes nothing. */
-  /** A seat while there is one, else a place in the queue; a second registration changes nothing (migration 010). */
+  /** A seat if one is free, else a place in the queue; a second registration of the same person changes nothing (migration 010). */
   async register(id: number, person: Person, organisation: string, mode: Mode): Promise<RegisterOutcome> {
     const [row] = await this.db.query<{ outcome: 'registered' | 'queued' | 'not-found'; already: boolean; queue_position: string | number | null }>(
       'SELECT outcome, already, queue_position FROM register_for_workshop($1, $2, $3, $4, $5, $6)',
@@ -193,10 +196,4 @@ export class WorkshopStore {
     );
     return rows.map((r) => ({ workshop: toWorkshop(r), person: toRegistration(r) }));
   }
-}
-
-/** 1 for the first in the queue. */
-async function queuePosition(q: Queryable, id: number, seq: number): Promise<number> {
-  const [{ n }] = await q.query<{ n: string }>("SELECT count(*) AS n FROM registrations WHERE workshop_id = $1 AND status = 'queued' AND seq <= $2", [id, seq]);
-  return Number(n);
 }

@@ -49,10 +49,9 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
 
   /** The card as this person sees it now. */
   async function viewFor(w: Workshop, aad: string | undefined, notice?: Notice): Promise<object> {
-    const registration = aad ? await workshops.registrationOf(w.id, aad) : undefined;
-    const queuePosition = registration?.status === 'queued' ? await workshops.queuePosition(w.id, registration.seq) : undefined;
+    const { state, registration, queuePosition } = await workshops.viewOf(w.id, aad, MAX_REFRESH_USERS);
     const calendarUrl = registration?.status === 'registered' ? link(icsPath(w.id), new Date(w.startsAt.getTime() + 86_400_000)) : undefined;
-    return workshopCard(w, await stateOf(w), now(), { aadObjectId: aad, registration, queuePosition, calendarUrl }, notice);
+    return workshopCard(w, state, now(), { aadObjectId: aad, registration, queuePosition, calendarUrl }, notice);
   }
 
   /** The posted card, drawn from what is stored when its update's turn comes. */
