@@ -9,15 +9,22 @@ export const NO_ANSWER_HEADLINE = 'Jag hittade inget säkert svar i mina källor
 /** What a button asks to reach an entry: its title, which the ranking treats as naming it. */
 const askFor = (entry: Entry) => entry.title;
 
+/** The knowledge base's questions folded as a typed question is: folding is the costly part of a reply's text work. */
+const foldedQuestions = new Map<string, string>();
+function foldedQuestion(question: string): string {
+  let folded = foldedQuestions.get(question);
+  if (folded === undefined) foldedQuestions.set(question, (folded = commandText(question)));
+  return folded;
+}
+
 /** Up to three follow-up questions: the entry's own, then its related entries'; never the one just asked. */
 export function relatedQuestions(kb: KnowledgeBase, entry: Entry, asked: string, limit = 3): string[] {
   const askedFolded = commandText(asked);
   const fromRelated = entry.related.flatMap((id) => kb.byId.get(id)?.questions.slice(0, 1) ?? []);
   const picked: string[] = [];
-  // Folding is the costly part of a reply's text work: only as many questions as it takes.
   for (const question of new Set([...entry.questions.slice(0, 2), ...fromRelated, ...entry.questions.slice(2)])) {
     if (picked.length === limit) break;
-    if (commandText(question) !== askedFolded) picked.push(question);
+    if (foldedQuestion(question) !== askedFolded) picked.push(question);
   }
   return picked;
 }

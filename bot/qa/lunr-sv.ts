@@ -23,7 +23,23 @@ lunr.Pipeline.registerFunction(foldToken, 'fold-sv');
 /** Index pipeline: Swedish stop words (before folding, they are spelled with å/ä/ö), fold, stem. */
 export const INDEX_PIPELINE = [sv.stopWordFilter, foldToken, sv.stemmer];
 
+/**
+ * Stems already made: people's words repeat, and the Snowball stemmer was a twentieth of what
+ * answering a question cost. Bounded in number and in word length, as anyone can type new words.
+ */
+const stems = new Map<string, string>();
+const MAX_STEMS = 50_000;
+const MAX_REMEMBERED_WORD = 40;
+
 /** The stem of an already folded, lower-case word, exactly as the index stores it. */
 export function stem(foldedWord: string): string {
-  return sv.stemmer(new lunr.Token(foldedWord, {})).toString();
+  let stemmed = stems.get(foldedWord);
+  if (stemmed === undefined) {
+    stemmed = sv.stemmer(new lunr.Token(foldedWord, {})).toString();
+    if (foldedWord.length <= MAX_REMEMBERED_WORD) {
+      if (stems.size >= MAX_STEMS) stems.clear();
+      stems.set(foldedWord, stemmed);
+    }
+  }
+  return stemmed;
 }
