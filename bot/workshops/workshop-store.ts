@@ -125,7 +125,7 @@ export class WorkshopStore {
 
   /** The workshop's state and, for a person, their registration and place in the queue: one statement per view. */
   async viewOf(id: number, aad: string | undefined, limit: number): Promise<{ state: WorkshopState; registration?: Registration; queuePosition?: number }> {
-    const [row] = await this.db.query<{ taken: string; ids: string[] | null; queue_position: string | null } & Partial<RegistrationRow>>(
+    const [row] = await this.db.query<{ taken: string; ids: string[] | null; queue_position: string | number | null } & Partial<RegistrationRow>>(
       `SELECT (SELECT count(*) FROM registrations WHERE workshop_id = $1 AND status = 'registered') AS taken,
               (SELECT array_agg(person_teams_id) FROM (
                  SELECT person_teams_id FROM registrations WHERE workshop_id = $1 AND status <> 'cancelled'
