@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openDatabase, type Database } from '../../bot/store/database';
 import { migrate } from '../../bot/store/migrate';
 import { seedDir } from '../../bot/store/pglite-seed';
+import { pglite } from '../helpers/backends';
 import { tempDir } from '../helpers/bot';
 
 // The test run's `npm run build` (global setup) makes the seed, as it does for `npm start`.
@@ -38,7 +39,7 @@ test('a new data folder starts from a copy of the seed, with small shared buffer
 describe('PGlite in its own thread', () => {
   let db: Database;
   beforeAll(async () => {
-    db = await openDatabase({ DATA_DIR: tempDir() });
+    ({ db } = await pglite.open());
     await migrate(db);
   });
   afterAll(() => db.close());
