@@ -84,6 +84,21 @@ describe('talking to the bot as Teams does', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(connector.inConversation(conversationId)).toHaveLength(1);
   });
+
+  test('a turn whose answer could not be sent runs again when Teams redelivers it', async () => {
+    const conversationId = conv();
+    const activity = message({ serviceUrl: serviceUrl(), conversationId, text: 'hjälp' });
+    // The answer and then the apology are refused: the person got nothing, so the redelivery must run.
+    connector.failNext(400, 400);
+    expect((await bot.post(activity)).status).toBe(200);
+    expect(connector.pendingFailures()).toBe(0);
+    expect(connector.inConversation(conversationId)).toHaveLength(0);
+    expect((await bot.post(activity)).status).toBe(200);
+    const [sent] = await connector.waitFor(conversationId);
+    expect(readable(sent.body)).toContain('Planeringsboten hjälper dig');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(connector.inConversation(conversationId)).toHaveLength(1);
+  });
 });
 
 describe('bad input gets a 4xx and the server keeps serving', () => {
