@@ -20,8 +20,9 @@ export class ConversationStore {
     if (!id) return;
     const home = homeConversationId(id);
     if (home !== id) await this.saveReference({ ...reference, conversation: { ...reference.conversation!, id: home } });
-    // The activity id differs every turn and proactive messages do not need it.
-    const { activityId: _activityId, ...lasting } = reference;
+    // Proactive messages need neither the activity id, which differs every turn, nor the person who
+    // spoke last: in a channel that changes with every speaker, and each change would be a write.
+    const { activityId: _activityId, user: _user, ...lasting } = reference;
     const json = JSON.stringify(lasting);
     if (this.written.get(id) === json) return;
     await this.db.query(

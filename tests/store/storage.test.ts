@@ -2,6 +2,7 @@ import type { Database } from '../../bot/store/database';
 import { migrate, readMigrations } from '../../bot/store/migrate';
 import { DatabaseStateStorage } from '../../bot/store/state-storage';
 import { ActivityLedger } from '../../bot/store/activity-ledger';
+import { ConversationStore } from '../../bot/store/conversation-store';
 import { backends, postgres } from '../helpers/backends';
 
 describe.each(backends)('storage on $name', (backend) => {
@@ -100,6 +101,31 @@ describe.each(backends)('storage on $name', (backend) => {
     expect(claims.filter(Boolean)).toHaveLength(1);
     await ledger.release('conv', 'activity-1');
     expect(await ledger.claim('conv', 'activity-1')).toBe(true);
+  });
+
+  test('a conversation reference is written when the conversation changes, not when another person speaks', async () => {
+    const conversations = new ConversationStore(db);
+    const reference = (user: string, serviceUrl = 'https://smba.example/emea/') => ({
+      activityId: `activity-${user}`,
+      user: { id: `29:${user}`, name: user },
+      bot: { id: '28:bot', name: 'Planeringsboten' },
+      conversation: { id: '19:channel@thread.tacv2', conversationType: 'channel', tenantId: 'tenant-1' },
+      channelId: 'msteams',
+      serviceUrl,
+    });
+    const stored = async () =>
+      (await db.query<{ reference: Record<string, any>; updated_at: Date }>('SELECT reference, updated_at FROM conversation_references WHERE conversation_id = $1', ['19:channel@thread.tacv2']))[0];
+
+    await conversations.saveReference(reference('anna'));
+    const first = await stored();
+    expect(first.reference).toEqual({ bot: { id: '28:bot', name: 'Planeringsboten' }, conversation: reference('anna').conversation, channelId: 'msteams', serviceUrl: 'https://smba.example/emea/' });
+    await new Promise((r) => setTimeout(r, 20));
+    await conversations.saveReference(reference('bertil'));
+    expect((await stored()).updated_at).toEqual(first.updated_at);
+    await conversations.saveReference(reference('bertil', 'https://smba.example/emea2/'));
+    const moved = await stored();
+    expect(moved.reference.serviceUrl).toBe('https://smba.example/emea2/');
+    expect(moved.updated_at.getTime()).toBeGreaterThan(first.updated_at.getTime());
   });
 
   test('what was committed is there after the database is closed and opened again', async () => {
