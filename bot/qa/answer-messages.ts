@@ -65,18 +65,21 @@ export function noAnswerMessage(closest: Candidate[], explanation: string): Outg
   return { text: `${NO_ANSWER_HEADLINE} ${explanation}${near}`, card, textAlongside: true };
 }
 
-const EXPLAIN_NONE =
-  'Källorna (regeringsuppdraget om strategisk planering och Region Jämtland Härjedalens ärenden) verkar inte ta upp det. ' +
-  'Frågan är sparad så att redaktörerna kan se den. Pröva gärna andra ord, eller skriv "begrepp" eller "hjälp".';
+const NOT_IN_SOURCES = 'Källorna (regeringsuppdraget om strategisk planering och Region Jämtland Härjedalens ärenden) verkar inte ta upp det.';
+const KEPT_FOR_EDITORS = 'Frågan är sparad så att redaktörerna kan se den.';
+const TRY_OTHER_WORDS = 'Pröva gärna andra ord, eller skriv "begrepp" eller "hjälp".';
 const EXPLAIN_EMPTY = 'Skriv en fråga med ord, till exempel "Vad är strategisk planering?", eller "hjälp".';
 
-/** Any outcome of the answerer as the message the person gets. */
-export function messageFor(kb: KnowledgeBase, answer: Answer, asked: string): OutgoingMessage {
+/**
+ * Any outcome of the answerer as the message the person gets. `keptForEditors`: a question without
+ * an answer has been stored for the editors; the reply says so only then.
+ */
+export function messageFor(kb: KnowledgeBase, answer: Answer, asked: string, keptForEditors = false): OutgoingMessage {
   switch (answer.kind) {
     case 'answer':
       return answerMessage(kb, answer.best, answer.alsoClose, asked);
     case 'none':
-      return noAnswerMessage(answer.closest, EXPLAIN_NONE);
+      return noAnswerMessage(answer.closest, [NOT_IN_SOURCES, ...(keptForEditors ? [KEPT_FOR_EDITORS] : []), TRY_OTHER_WORDS].join(' '));
     case 'empty':
       return noAnswerMessage([], EXPLAIN_EMPTY);
   }

@@ -23,11 +23,15 @@ export function questionAnswering({ answerer, unanswered, editors, retentionDays
   const answer = async (turn: Turn, question: string, typ?: 'begrepp') => {
     const result = answerer.answer(question, typ);
     onOutcome?.(result.kind === 'answer' ? 'answered' : 'not_answered');
-    if (result.kind === 'none') {
-      // The reply does not wait on the editors' list, and a failed write is not the asker's problem.
-      unanswered.record(question, turn.conversationId).catch((err) => turn.log.warn({ err }, 'could not store an unanswered question'));
-    }
-    await turn.send(messageFor(kb, result, question));
+    // The reply says the question is kept for the editors only once it is stored; a failed write is
+    // not the asker's problem, so they get their answer all the same, without that sentence.
+    const kept =
+      result.kind === 'none' &&
+      (await unanswered.record(question, turn.conversationId).then(
+        () => true,
+        (err) => (turn.log.warn({ err }, 'could not store an unanswered question'), false),
+      ));
+    await turn.send(messageFor(kb, result, question, kept));
   };
 
   return {
