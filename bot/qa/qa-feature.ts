@@ -25,12 +25,15 @@ export function questionAnswering({ answerer, unanswered, editors, retentionDays
     onOutcome?.(result.kind === 'answer' ? 'answered' : 'not_answered');
     // The reply says the question is kept for the editors only once it is stored; a failed write is
     // not the asker's problem, so they get their answer all the same, without that sentence.
-    const kept =
-      result.kind === 'none' &&
-      (await unanswered.record(question, turn.conversationId).then(
-        () => true,
-        (err) => (turn.log.warn({ err }, 'could not store an unanswered question'), false),
-      ));
+    let kept = false;
+    if (result.kind === 'none') {
+      try {
+        await unanswered.record(question, turn.conversationId);
+        kept = true;
+      } catch (err) {
+        turn.log.warn({ err }, 'could not store an unanswered question');
+      }
+    }
     await turn.send(messageFor(kb, result, question, kept));
   };
 

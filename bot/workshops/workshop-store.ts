@@ -114,16 +114,16 @@ export class WorkshopStore {
     return rows.map(toRegistration);
   }
 
-  /**
-   * What every view of the workshop shows, in one statement (each view and each redraw of the posted
-   * card reads it): the seats taken, and the Teams ids of up to `limit` people with a registration,
-   * those with a seat first, then the queue, each in arrival order.
-   */
+  /** What the posted card shows everyone: `viewOf` without a person. */
   async state(id: number, limit: number): Promise<WorkshopState> {
     return (await this.viewOf(id, undefined, limit)).state;
   }
 
-  /** The workshop's state and, for a person, their registration and place in the queue: one statement per view. */
+  /**
+   * One statement per view of the workshop: the seats taken, the Teams ids of up to `limit` people with
+   * a registration (those with a seat first, then the queue, each in arrival order) and, for a person,
+   * their registration and place in the queue.
+   */
   async viewOf(id: number, aad: string | undefined, limit: number): Promise<{ state: WorkshopState; registration?: Registration; queuePosition?: number }> {
     const [row] = await this.db.query<{ taken: string; ids: string[] | null; queue_position: string | number | null } & Partial<RegistrationRow>>(
       `SELECT (SELECT count(*) FROM registrations WHERE workshop_id = $1 AND status = 'registered') AS taken,

@@ -5,7 +5,7 @@ import { postJson, startTestBot, tempDir, type TestBot } from '../helpers/bot';
 import { startBotProcess } from '../helpers/bot-process';
 import { actions, cardText } from '../helpers/cards';
 import { DAY, isoDay } from '../helpers/dates';
-import { sleep } from '../helpers/wait';
+import { until } from '../helpers/wait';
 
 let connector: FakeConnector;
 let n = 0;
@@ -79,9 +79,8 @@ describe('what the people who run it see', () => {
       await connector.waitFor(c, 2); // the confirmation, then a digest
       const sent = async () => Number((await (await fetch(`${bot.url}/metrics`)).text()).match(/planeringsboten_proactive_sends_total\{result="sent"\} (\d+)/)?.[1] ?? 0);
       // Counted once the send's outcome is recorded, a moment after the connector has the message.
-      let count = await sent();
-      for (const deadline = Date.now() + 5_000; count < 1 && Date.now() < deadline; count = await sent()) await sleep(50);
-      expect(count).toBeGreaterThanOrEqual(1);
+      await until(async () => (await sent()) >= 1, 5_000);
+      expect(await sent()).toBeGreaterThanOrEqual(1);
     } finally {
       await bot.stop();
     }
