@@ -1,4 +1,4 @@
-import { renderCard } from '../../cards/render';
+import { renderKnowledgeCard } from '../../cards/render';
 import type { OutgoingMessage } from '../teams/turn';
 import type { Answer, Candidate } from './answerer';
 import { citation, type Entry, type KnowledgeBase } from './knowledge-base';
@@ -41,7 +41,7 @@ export function answerMessage(kb: KnowledgeBase, best: Candidate, alsoClose: Can
   const { entry } = best;
   const passage = entry.passages[best.passage];
   const source = citation(passage);
-  const card = renderCard('answer', {
+  const card = renderKnowledgeCard('answer', {
     title: entry.title,
     heading: passage.heading ?? '',
     text: passage.text,
@@ -56,7 +56,7 @@ export function answerMessage(kb: KnowledgeBase, best: Candidate, alsoClose: Can
 }
 
 export function noAnswerMessage(closest: Candidate[], explanation: string): OutgoingMessage {
-  const card = renderCard('no-answer', {
+  const card = renderKnowledgeCard('no-answer', {
     headline: NO_ANSWER_HEADLINE,
     explanation,
     closest: closest.map((c) => ({ title: c.entry.title, ask: askFor(c.entry) })),
