@@ -49,6 +49,9 @@ export class QuestionAnswerer {
   private readonly entryOfDoc: Int32Array;
   private readonly passageOfDoc: Int32Array;
   private readonly docsOfEntry: number[][];
+  /** Scratch for one entry's matching passages and their scores, made once: the closer look runs 20 times a question. */
+  private readonly matchedDocs: Int32Array;
+  private readonly matchedScores: Float64Array;
   private readonly ranker: EntryRanker;
   private readonly typMasks = new Map<Entry['typ'] | undefined, Uint8Array>();
   private readonly namingFields: number;
@@ -62,6 +65,9 @@ export class QuestionAnswerer {
     this.passageOfDoc = Int32Array.from(index.refs, (ref) => parsePassageRef(ref).passage);
     this.docsOfEntry = kb.entries.map(() => []);
     this.entryOfDoc.forEach((entry, doc) => entry >= 0 && this.docsOfEntry[entry].push(doc));
+    const mostPassages = this.docsOfEntry.reduce((most, docs) => Math.max(most, docs.length), 0);
+    this.matchedDocs = new Int32Array(mostPassages);
+    this.matchedScores = new Float64Array(mostPassages);
     this.ranker = new EntryRanker(this.entryOfDoc, kb.entries.length);
     this.namingFields = index.fieldMask(NAMING_FIELDS);
     this.namesOf = kb.entries.map((entry) =>
@@ -126,22 +132,26 @@ export class QuestionAnswerer {
    */
   private lookCloser(number: number, words: QueryWord[], groups: WordGroup[], forms: Array<Set<string>>, top: TopEntries, found: Found): Candidate {
     // The entry's passages that match, best score first (on equal scores, in their order).
-    const matched: number[] = [];
-    const scores: number[] = [];
+    const { matchedDocs: matched, matchedScores: scores } = this;
+    let matchCount = 0;
     for (const doc of this.docsOfEntry[number]) {
       const score = top.scoreOf(doc);
       if (score <= 0) continue;
-      let at = matched.length;
-      while (at > 0 && scores[at - 1] < score) at--;
-      matched.splice(at, 0, doc);
-      scores.splice(at, 0, score);
+      let at = matchCount++;
+      for (; at > 0 && scores[at - 1] < score; at--) {
+        matched[at] = matched[at - 1];
+        scores[at] = scores[at - 1];
+      }
+      matched[at] = doc;
+      scores[at] = score;
     }
     const { groups: groupFound, wordFields } = found;
     groupFound.fill(0);
     let passage = 0;
     let passageHits = 0;
     // Plain loops: this runs for every passage of every candidate, and closures here cost garbage.
-    for (const doc of matched) {
+    for (let m = 0; m < matchCount; m++) {
+      const doc = matched[m];
       wordFields.fill(0);
       for (let g = 0; g < groups.length; g++) {
         let fields = 0;
@@ -167,7 +177,8 @@ export class QuestionAnswerer {
       if (covered) coveredWords++;
     }
     const coverage = words.length === 0 ? 0 : coveredWords / words.length;
-    const score = scores[0] + SECOND_PASSAGE_WEIGHT * (scores[1] ?? 0);
+    // A candidate is among the best entries by its best passage, so one passage at least matches.
+    const score = scores[0] + SECOND_PASSAGE_WEIGHT * (matchCount > 1 ? scores[1] : 0);
     const nameFactor = 1 + NAME_WEIGHT * this.nameUsed(number, forms) ** 2;
     return { entry: this.kb.entries[number], passage, score: score * nameFactor * coverage * coverage, coverage };
   }
