@@ -122,14 +122,18 @@ export class WorkshopStore {
   /**
    * One statement per view of the workshop: the seats taken, the Teams ids of up to `limit` people with
    * a registration (those with a seat first, then the queue, each in arrival order) and, for a person,
-   * their registration and place in the queue.
+   * their registration and place in the queue. The ids come from the first `limit` of each status, which
+   * the (workshop, status, seq) index gives in order: sorting every registration took half the view's
+   * time once a workshop had a thousand.
    */
   async viewOf(id: number, aad: string | undefined, limit: number): Promise<{ state: WorkshopState; registration?: Registration; queuePosition?: number }> {
     const [row] = await this.db.query<{ taken: string; ids: string[] | null; queue_position: string | number | null } & Partial<RegistrationRow>>(
       `SELECT (SELECT count(*) FROM registrations WHERE workshop_id = $1 AND status = 'registered') AS taken,
-              (SELECT array_agg(person_teams_id) FROM (
-                 SELECT person_teams_id FROM registrations WHERE workshop_id = $1 AND status <> 'cancelled'
-                 ORDER BY status = 'registered' DESC, seq LIMIT $2) listed) AS ids,
+              (SELECT array_agg(person_teams_id ORDER BY queued, seq) FROM (
+                 (SELECT person_teams_id, false AS queued, seq FROM registrations WHERE workshop_id = $1 AND status = 'registered' ORDER BY seq LIMIT $2)
+                 UNION ALL
+                 (SELECT person_teams_id, true, seq FROM registrations WHERE workshop_id = $1 AND status = 'queued' ORDER BY seq LIMIT $2)
+                 ORDER BY queued, seq LIMIT $2) listed) AS ids,
               mine.person_aad, mine.person_teams_id, mine.person_name, mine.organisation, mine.mode, mine.status, mine.seq,
               CASE WHEN mine.status = 'queued' THEN (
                 SELECT count(*) FROM registrations q WHERE q.workshop_id = $1 AND q.status = 'queued' AND q.seq <= mine.seq) END AS queue_position
