@@ -90,6 +90,33 @@ describe.each(backends)('storage on $name', (backend) => {
       expect((await storage.read(['star'])).star.v).toBe(3);
     });
 
+    test('each read gives the eTag that the next write must carry, as often as it is written', async () => {
+      await storage.write({ chain: { v: 1 } });
+      const first = (await storage.read(['chain'])).chain;
+      await storage.write({ chain: { ...first, v: 2 } });
+      const second = (await storage.read(['chain'])).chain;
+      expect(second.eTag).not.toBe(first.eTag);
+      await expect(storage.write({ chain: { ...first, v: 'stale' } })).rejects.toThrow(/eTag conflict/);
+      await storage.write({ chain: { ...second, v: 3 } });
+      const third = (await storage.read(['chain'])).chain;
+      expect(third).toMatchObject({ v: 3 });
+      // What a read hands out is the caller's own: changing it changes nothing stored.
+      third.v = 'changed in memory';
+      expect((await storage.read(['chain'])).chain.v).toBe(3);
+    });
+
+    test('two storages over one database see each other\'s writes and deletes', async () => {
+      const other = new DatabaseStateStorage(db);
+      expect(await other.read(['shared'])).toEqual({});
+      await storage.write({ shared: { by: 'first' } });
+      expect((await other.read(['shared'])).shared.by).toBe('first');
+      const { shared } = await other.read(['shared']);
+      await other.write({ shared: { ...shared, by: 'other' } });
+      expect((await storage.read(['shared'])).shared.by).toBe('other');
+      await other.delete(['shared']);
+      expect(await storage.read(['shared'])).toEqual({});
+    });
+
     test('arguments are checked at the boundary', async () => {
       await expect(storage.read('k' as unknown as string[])).rejects.toThrow(/keys must be an array/);
     });
