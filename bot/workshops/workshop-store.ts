@@ -63,7 +63,9 @@ const toRegistration = (r: RegistrationRow): Registration => ({
 
 /**
  * The only place with SQL about workshops. Seats are given out by a database function that holds
- * the workshop's row lock (migration 010), so no concurrency, on any number of instances, exceeds the capacity.
+ * the workshop's row lock (migrations 010 and 011), so no concurrency, on any number of instances,
+ * exceeds the capacity. The seats taken are counted on the workshop's row, under that lock: by the
+ * function when it gives a seat, by `cancel` when a freed seat goes to no one.
  */
 export class WorkshopStore {
   constructor(private readonly db: Database) {}
@@ -128,7 +130,7 @@ export class WorkshopStore {
    */
   async viewOf(id: number, aad: string | undefined, limit: number): Promise<{ state: WorkshopState; registration?: Registration; queuePosition?: number }> {
     const [row] = await this.db.query<{ taken: string; ids: string[] | null; queue_position: string | number | null } & Partial<RegistrationRow>>(
-      `SELECT (SELECT count(*) FROM registrations WHERE workshop_id = $1 AND status = 'registered') AS taken,
+      `SELECT (SELECT taken FROM workshops WHERE id = $1) AS taken,
               (SELECT array_agg(person_teams_id ORDER BY queued, seq) FROM (
                  (SELECT person_teams_id, false AS queued, seq FROM registrations WHERE workshop_id = $1 AND status = 'registered' ORDER BY seq LIMIT $2)
                  UNION ALL
@@ -180,7 +182,10 @@ export class WorkshopStore {
          RETURNING *`,
         [id],
       );
-      if (!promoted) return { kind: 'cancelled' };
+      if (!promoted) {
+        await tx.query('UPDATE workshops SET taken = taken - 1 WHERE id = $1', [id]);
+        return { kind: 'cancelled' };
+      }
       await onPromoted?.(toRegistration(promoted), tx);
       return { kind: 'cancelled', promoted: toRegistration(promoted) };
     });
