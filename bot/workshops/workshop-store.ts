@@ -7,6 +7,14 @@ export type RegisterOutcome =
   | { kind: 'registered' | 'queued'; position?: number; already: boolean }
   | { kind: 'not-found' };
 
+/** A workshop as one person sees it now (`viewOf`). */
+export interface WorkshopView {
+  workshop: Workshop;
+  state: WorkshopState;
+  registration?: Registration;
+  queuePosition?: number;
+}
+
 export type CancelOutcome = { kind: 'cancelled'; promoted?: Registration } | { kind: 'not-registered' } | { kind: 'not-found' };
 
 interface WorkshopRow {
@@ -118,19 +126,20 @@ export class WorkshopStore {
 
   /** What the posted card shows everyone: `viewOf` without a person. */
   async state(id: number, limit: number): Promise<WorkshopState> {
-    return (await this.viewOf(id, undefined, limit)).state;
+    return (await this.viewOf(id, undefined, limit))?.state ?? { taken: 0, registeredTeamsIds: [] };
   }
 
   /**
-   * One statement per view of the workshop: the seats taken, the Teams ids of up to `limit` people with
-   * a registration (those with a seat first, then the queue, each in arrival order) and, for a person,
-   * their registration and place in the queue. The ids come from the first `limit` of each status, which
-   * the (workshop, status, seq) index gives in order: sorting every registration took half the view's
-   * time once a workshop had a thousand.
+   * One statement per view of the workshop: the workshop, its seats taken, the Teams ids of up to
+   * `limit` people with a registration (those with a seat first, then the queue, each in arrival
+   * order) and, for a person, their registration and place in the queue; undefined for no such
+   * workshop. The ids come from the first `limit` of each status, which the (workshop, status, seq)
+   * index gives in order: sorting every registration took half the view's time once a workshop had a thousand.
    */
-  async viewOf(id: number, aad: string | undefined, limit: number): Promise<{ state: WorkshopState; registration?: Registration; queuePosition?: number }> {
-    const [row] = await this.db.query<{ taken: string; ids: string[] | null; queue_position: string | number | null } & Partial<RegistrationRow>>(
-      `SELECT (SELECT taken FROM workshops WHERE id = $1) AS taken,
+  async viewOf(id: number, aad: string | undefined, limit: number): Promise<WorkshopView | undefined> {
+    if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+    const [row] = await this.db.query<WorkshopRow & { taken: number; ids: string[] | null; queue_position: string | number | null } & Partial<RegistrationRow>>(
+      `SELECT ${workshopColumns('w.')}, w.taken,
               (SELECT array_agg(person_teams_id ORDER BY queued, seq) FROM (
                  (SELECT person_teams_id, false AS queued, seq FROM registrations WHERE workshop_id = $1 AND status = 'registered' ORDER BY seq LIMIT $2)
                  UNION ALL
@@ -139,11 +148,14 @@ export class WorkshopStore {
               mine.person_aad, mine.person_teams_id, mine.person_name, mine.organisation, mine.mode, mine.status, mine.seq,
               CASE WHEN mine.status = 'queued' THEN (
                 SELECT count(*) FROM registrations q WHERE q.workshop_id = $1 AND q.status = 'queued' AND q.seq <= mine.seq) END AS queue_position
-       FROM (SELECT 1) AS one
-       LEFT JOIN registrations mine ON mine.workshop_id = $1 AND mine.person_aad = $3 AND mine.status <> 'cancelled'`,
+       FROM workshops w
+       LEFT JOIN registrations mine ON mine.workshop_id = w.id AND mine.person_aad = $3 AND mine.status <> 'cancelled'
+       WHERE w.id = $1`,
       [id, limit, aad ?? null],
     );
+    if (!row) return undefined;
     return {
+      workshop: toWorkshop(row),
       state: { taken: Number(row.taken), registeredTeamsIds: row.ids ?? [] },
       registration: row.person_aad ? toRegistration(row as RegistrationRow) : undefined,
       queuePosition: row.queue_position === null ? undefined : Number(row.queue_position),

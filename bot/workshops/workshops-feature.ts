@@ -9,7 +9,7 @@ import { attendeesCard, MAX_REFRESH_USERS, workshopCard, workshopForm, workshopM
 import { csvPath, icsPath } from './workshop-exports';
 import { promotionNotice } from './workshop-notices';
 import { closedReason, hasStarted, readWorkshopForm, type Mode, type Workshop, type WorkshopState } from './workshop-rules';
-import type { WorkshopStore } from './workshop-store';
+import type { WorkshopStore, WorkshopView } from './workshop-store';
 
 export interface WorkshopsDependencies {
   workshops: WorkshopStore;
@@ -47,12 +47,21 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
 
   const stateOf = (w: Workshop): Promise<WorkshopState> => workshops.state(w.id, MAX_REFRESH_USERS);
 
-  /** The card as this person sees it now. */
-  async function viewFor(w: Workshop, aad: string | undefined, notice?: Notice): Promise<object> {
-    const { state, registration, queuePosition } = await workshops.viewOf(w.id, aad, MAX_REFRESH_USERS);
+  /** The workshop as stored now, with its seats and `aad`'s registration; workshops are never deleted. */
+  async function viewNow(w: Workshop, aad: string | undefined): Promise<WorkshopView> {
+    const view = await workshops.viewOf(w.id, aad, MAX_REFRESH_USERS);
+    if (!view) throw new Error(`workshop ${w.id} is no longer stored`);
+    return view;
+  }
+
+  /** The card as this person sees it in `view`. */
+  function cardFor({ workshop: w, state, registration, queuePosition }: WorkshopView, aad: string | undefined, notice?: Notice): object {
     const calendarUrl = registration?.status === 'registered' ? link(icsPath(w.id), new Date(w.startsAt.getTime() + 86_400_000)) : undefined;
     return workshopCard(w, state, now(), { aadObjectId: aad, registration, queuePosition, calendarUrl }, notice);
   }
+
+  /** The card as this person sees it now. */
+  const viewFor = async (w: Workshop, aad: string | undefined, notice?: Notice): Promise<object> => cardFor(await viewNow(w, aad), aad, notice);
 
   /** The posted card, drawn from what is stored when its update's turn comes. */
   const sharedCard = (w: Workshop): SharedCard | undefined =>
@@ -61,8 +70,8 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
           conversationId: w.conversationId,
           activityId: w.activityId,
           render: async () => {
-            const fresh = (await workshops.get(w.id)) ?? w;
-            return workshopCard(fresh, await stateOf(fresh), now());
+            const { workshop, state } = await viewNow(w, undefined);
+            return workshopCard(workshop, state, now());
           },
         }
       : undefined;
@@ -108,9 +117,10 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
     return { card: await viewFor(workshop, aadObjectId, done('Workshopen är publicerad.')) };
   };
 
+  // One statement: the workshop and the viewer's place in it together.
   const view = async (action: CardActionTurn): Promise<CardActionResult> => {
-    const w = await load(action);
-    return w ? { card: await viewFor(w, action.actor.aadObjectId) } : NOT_FOUND;
+    const seen = await workshops.viewOf(positiveInt(action.data.workshopId) ?? 0, action.actor.aadObjectId, MAX_REFRESH_USERS);
+    return seen ? { card: cardFor(seen, action.actor.aadObjectId) } : NOT_FOUND;
   };
 
   const register = async (action: CardActionTurn): Promise<CardActionResult> => {
