@@ -99,7 +99,9 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
     return true;
   }
 
-  const load = async (action: CardActionTurn) => workshops.get(positiveInt(action.data.workshopId) ?? 0);
+  /** The workshop a button is about (0, which none has, for a missing or malformed id). */
+  const workshopIdOf = (action: CardActionTurn) => positiveInt(action.data.workshopId) ?? 0;
+  const load = async (action: CardActionTurn) => workshops.get(workshopIdOf(action));
 
   // Only a person's click changes anything: a refresh (trigger automatic, real or forged) gets the viewer's card.
 
@@ -119,7 +121,7 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
 
   // One statement: the workshop and the viewer's place in it together.
   const view = async (action: CardActionTurn): Promise<CardActionResult> => {
-    const seen = await workshops.viewOf(positiveInt(action.data.workshopId) ?? 0, action.actor.aadObjectId, MAX_REFRESH_USERS);
+    const seen = await workshops.viewOf(workshopIdOf(action), action.actor.aadObjectId, MAX_REFRESH_USERS);
     return seen ? { card: cardFor(seen, action.actor.aadObjectId) } : NOT_FOUND;
   };
 
