@@ -72,8 +72,8 @@ const toRegistration = (r: RegistrationRow): Registration => ({
 /**
  * The only place with SQL about workshops. Seats are given out by a database function that holds
  * the workshop's row lock (migrations 010 and 011), so no concurrency, on any number of instances,
- * exceeds the capacity. The seats taken are counted on the workshop's row, under that lock: by the
- * function when it gives a seat, by `cancel` when a freed seat goes to no one.
+ * exceeds the capacity. The seats taken are kept on the workshop's row, under that lock: the function
+ * adds the seat it gives, `cancel` counts them again when it frees one.
  */
 export class WorkshopStore {
   constructor(private readonly db: Database) {}
@@ -194,10 +194,13 @@ export class WorkshopStore {
          RETURNING *`,
         [id],
       );
-      if (!promoted) {
-        await tx.query('UPDATE workshops SET taken = taken - 1 WHERE id = $1', [id]);
-        return { kind: 'cancelled' };
-      }
+      // Counted again rather than decremented: a freed seat is rare, and a count is right whatever came
+      // before it (a cancellation by an instance older than migration 011, during an upgrade).
+      await tx.query(
+        "UPDATE workshops SET taken = (SELECT count(*) FROM registrations WHERE workshop_id = $1 AND status = 'registered') WHERE id = $1",
+        [id],
+      );
+      if (!promoted) return { kind: 'cancelled' };
       await onPromoted?.(toRegistration(promoted), tx);
       return { kind: 'cancelled', promoted: toRegistration(promoted) };
     });

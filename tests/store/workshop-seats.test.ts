@@ -56,6 +56,16 @@ describe.each(backends)('seats taken on $name', (backend) => {
     expect(await seats(id)).toEqual({ shown: 2, registered: 2 });
   });
 
+  test('a freed seat counts the seats again, so a count left wrong during an upgrade is mended', async () => {
+    const id = await publish(3);
+    for (const key of ['a', 'b', 'c']) await store.register(id, person(key), 'Region', 'plats');
+    // An instance older than the count cancelled b: its registration changed, the count did not.
+    await db.query("UPDATE registrations SET status = 'cancelled' WHERE workshop_id = $1 AND person_aad = 'aad-b'", [id]);
+    expect(await seats(id)).toEqual({ shown: 3, registered: 2 });
+    await store.cancel(id, 'aad-c');
+    expect(await seats(id)).toEqual({ shown: 1, registered: 1 });
+  });
+
   test('many at once: the count is the capacity, never more', async () => {
     const id = await publish(5);
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.register(id, person(`p${i}`), 'Region', 'digitalt')));
