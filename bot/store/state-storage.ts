@@ -40,7 +40,10 @@ export class DatabaseStateStorage implements Storage {
     const items: StoreItems = {};
     const found = await Promise.all(keys.map((key) => this.readKey(key)));
     // Each caller gets its own copy: turns must not share one object they may change.
-    keys.forEach((key, i) => found[i] && (items[key] = { ...structuredClone(found[i]!.document), eTag: found[i]!.etag }));
+    keys.forEach((key, i) => {
+      const stored = found[i];
+      if (stored) items[key] = { ...structuredClone(stored.document), eTag: stored.etag };
+    });
     return items;
   }
 
@@ -70,22 +73,13 @@ export class DatabaseStateStorage implements Storage {
         for (const [key, item] of Object.entries(changes)) {
           const { eTag, ...document } = (item ?? {}) as { eTag?: string };
           const json = JSON.stringify(document);
-          if (eTag === undefined || eTag === '*') {
-            const [row] = await tx.query<{ etag: string }>(
-              `INSERT INTO bot_state (key, document) VALUES ($1, $2)
-               ON CONFLICT (key) DO UPDATE SET document = EXCLUDED.document, etag = bot_state.etag + 1, updated_at = now()
-               RETURNING etag`,
-              [key, json],
-            );
-            written.set(key, { document: JSON.parse(json), etag: String(row.etag) });
-            continue;
-          }
-          // As botbuilder's MemoryStorage: an eTag only guards a document that exists.
+          // As botbuilder's MemoryStorage: '*' or no eTag overwrites, and an eTag only guards a document that exists.
+          const guard = eTag === undefined || eTag === '*' ? null : eTag;
           const [row] = await tx.query<{ etag: string }>(
             `INSERT INTO bot_state (key, document) VALUES ($1, $2)
              ON CONFLICT (key) DO UPDATE SET document = EXCLUDED.document, etag = bot_state.etag + 1, updated_at = now()
-             WHERE bot_state.etag::text = $3 RETURNING etag`,
-            [key, json, eTag],
+             WHERE $3::text IS NULL OR bot_state.etag::text = $3 RETURNING etag`,
+            [key, json, guard],
           );
           if (!row) throw new Error(`eTag conflict for "${key}": it was changed by another turn`);
           written.set(key, { document: JSON.parse(json), etag: String(row.etag) });

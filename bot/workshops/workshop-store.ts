@@ -124,11 +124,6 @@ export class WorkshopStore {
     return rows.map(toRegistration);
   }
 
-  /** What the posted card shows everyone: `viewOf` without a person. */
-  async state(id: number, limit: number): Promise<WorkshopState> {
-    return (await this.viewOf(id, undefined, limit))?.state ?? { taken: 0, registeredTeamsIds: [] };
-  }
-
   /**
    * One statement per view of the workshop: the workshop, its seats taken, the Teams ids of up to
    * `limit` people with a registration (those with a seat first, then the queue, each in arrival

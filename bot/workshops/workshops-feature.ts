@@ -8,7 +8,7 @@ import type { SharedCard } from '../teams/shared-cards';
 import { attendeesCard, MAX_REFRESH_USERS, workshopCard, workshopForm, workshopMessage, WORKSHOP_VERB, type Notice } from './workshop-cards';
 import { csvPath, icsPath } from './workshop-exports';
 import { promotionNotice } from './workshop-notices';
-import { closedReason, hasStarted, readWorkshopForm, type Mode, type Workshop, type WorkshopState } from './workshop-rules';
+import { closedReason, hasStarted, readWorkshopForm, type Mode, type Workshop } from './workshop-rules';
 import type { WorkshopStore, WorkshopView } from './workshop-store';
 
 export interface WorkshopsDependencies {
@@ -44,8 +44,6 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
   const now = deps.now ?? (() => new Date());
   const base = exportBase(deps.publicUrl);
   const link = (path: string, expiresAt: Date) => `${base}${signer.sign(path, expiresAt)}`;
-
-  const stateOf = (w: Workshop): Promise<WorkshopState> => workshops.state(w.id, MAX_REFRESH_USERS);
 
   /** The workshop as stored now, with its seats and `aad`'s registration; workshops are never deleted. */
   async function viewNow(w: Workshop, aad: string | undefined): Promise<WorkshopView> {
@@ -88,7 +86,7 @@ export function workshopsFeature(deps: WorkshopsDependencies): Features {
     if (w.activityId || !(await workshops.claimPosting(w.id, POSTING_LEASE_SECONDS))) return true;
     let activityId: string | undefined;
     try {
-      activityId = await action.send(workshopMessage(w, await stateOf(w), now()));
+      activityId = await action.send(workshopMessage(w, (await viewNow(w, undefined)).state, now()));
     } catch (err) {
       action.log.warn({ err, workshopId: w.id }, 'could not post a workshop card');
       await workshops.releasePosting(w.id);

@@ -28,7 +28,7 @@ describe.each(backends)('seats taken on $name', (backend) => {
 
   /** The seats a card shows, and what the registrations say. */
   async function seats(id: number) {
-    const shown = (await store.state(id, 60)).taken;
+    const shown = (await store.viewOf(id, undefined, 60))?.state.taken;
     const [{ count }] = await db.query<{ count: string }>("SELECT count(*) FROM registrations WHERE workshop_id = $1 AND status = 'registered'", [id]);
     return { shown, registered: Number(count) };
   }
