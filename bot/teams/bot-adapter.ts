@@ -3,6 +3,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 // botbuilder's own reading of a request body as an activity (timestamps as dates), as CloudAdapter.process does it.
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator';
+import { sendActivitiesAsGiven } from './plain-activity-bodies';
 
 /** How an activity request ends: the HTTP status and body to answer with. */
 export interface ActivityResponse {
@@ -60,7 +61,10 @@ export class BotAdapter extends TeamsAdapter {
   }
 
   private reusing(factory: ConnectorFactory, appId: string): ConnectorFactory {
-    return { create: (serviceUrl: string, audience?: string) => this.reuse(`connector|${appId}|${serviceUrl}|${audience ?? ''}`, () => factory.create(serviceUrl, audience)) };
+    return {
+      create: (serviceUrl: string, audience?: string) =>
+        this.reuse(`connector|${appId}|${serviceUrl}|${audience ?? ''}`, () => factory.create(serviceUrl, audience).then(sendActivitiesAsGiven)),
+    };
   }
 
   private reuse<T>(key: string, create: () => Promise<T>): Promise<T> {
