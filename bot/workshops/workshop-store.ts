@@ -129,23 +129,13 @@ export class WorkshopStore {
    * `limit` people with a registration (those with a seat first, then the queue, each in arrival
    * order) and, for a person, their registration and place in the queue; undefined for no such
    * workshop. The ids come from the first `limit` of each status, which the (workshop, status, seq)
-   * index gives in order: sorting every registration took half the view's time once a workshop had a thousand.
+   * index gives in order: sorting every registration took half the view's time once a workshop had a
+   * thousand. The statement is a function (migration 012), planned once per database session.
    */
   async viewOf(id: number, aad: string | undefined, limit: number): Promise<WorkshopView | undefined> {
     if (!Number.isSafeInteger(id) || id <= 0) return undefined;
     const [row] = await this.db.query<WorkshopRow & { taken: number; ids: string[] | null; queue_position: string | number | null } & Partial<RegistrationRow>>(
-      `SELECT ${workshopColumns('w.')}, w.taken,
-              (SELECT array_agg(person_teams_id ORDER BY queued, seq) FROM (
-                 (SELECT person_teams_id, false AS queued, seq FROM registrations WHERE workshop_id = $1 AND status = 'registered' ORDER BY seq LIMIT $2)
-                 UNION ALL
-                 (SELECT person_teams_id, true, seq FROM registrations WHERE workshop_id = $1 AND status = 'queued' ORDER BY seq LIMIT $2)
-                 ORDER BY queued, seq LIMIT $2) listed) AS ids,
-              mine.person_aad, mine.person_teams_id, mine.person_name, mine.organisation, mine.mode, mine.status, mine.seq,
-              CASE WHEN mine.status = 'queued' THEN (
-                SELECT count(*) FROM registrations q WHERE q.workshop_id = $1 AND q.status = 'queued' AND q.seq <= mine.seq) END AS queue_position
-       FROM workshops w
-       LEFT JOIN registrations mine ON mine.workshop_id = w.id AND mine.person_aad = $3 AND mine.status <> 'cancelled'
-       WHERE w.id = $1`,
+      'SELECT * FROM workshop_view($1, $2, $3)',
       [id, limit, aad ?? null],
     );
     if (!row) return undefined;
