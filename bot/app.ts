@@ -1,7 +1,8 @@
 import { ActivityTypes, Storage, TurnContext } from 'botbuilder';
 // Application and TeamsAdapter from their own modules: the package's index also loads the AI planners and
-// their tokenizers, 11 MB of heap and a quarter of a second of start that a bot without an LLM never uses.
-import { Application } from '@microsoft/teams-ai/lib/Application';
+// their tokenizers, 11 MB of heap and a quarter of a second of start that a bot without an LLM never uses;
+// Application also without user sign-in, which loads botbuilder-dialogs (see the module).
+import { Application } from './teams/teams-ai-application';
 import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { findCommand, type Command } from './commands';
 import { helpCommand, welcomeMessage } from './help';

@@ -1,5 +1,5 @@
 import { ActivityTypes, INVOKE_RESPONSE_KEY, TurnContext } from 'botbuilder';
-import type { Application } from '@microsoft/teams-ai/lib/Application';
+import type { Application } from './teams/teams-ai-application';
 import type { Logger } from './logger';
 import type { ActivityLedger } from './store/activity-ledger';
 import type { ConversationStore } from './store/conversation-store';
