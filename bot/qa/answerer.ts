@@ -93,7 +93,9 @@ export class QuestionAnswerer {
     let longest = 0;
     for (const stems of this.namesOf[entry]) {
       for (let start = 0; stems.length > longest && start + stems.length <= forms.length; start++) {
-        if (stems.every((s, k) => forms[start + k].has(s))) longest = stems.length;
+        let k = 0;
+        while (k < stems.length && forms[start + k].has(stems[k])) k++;
+        if (k === stems.length) longest = stems.length;
       }
     }
     return longest;
