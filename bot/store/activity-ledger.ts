@@ -16,11 +16,10 @@ export class ActivityLedger {
     this.claim = (conversationId, activityId) => claimAll({ conversationId, activityId });
   }
 
-  /** One insert for deliveries arriving together; of the same activity twice, only the first is new. */
+  /** One insert for deliveries arriving together (migration 013); of the same activity twice, only the first is new. */
   private async claimAll(deliveries: readonly Delivery[]): Promise<boolean[]> {
     const rows = await this.db.query<{ conversation_id: string; activity_id: string }>(
-      `INSERT INTO handled_activities (conversation_id, activity_id)
-       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING conversation_id, activity_id`,
+      'SELECT conversation_id, activity_id FROM claim_activities($1, $2)',
       [deliveries.map((d) => d.conversationId), deliveries.map((d) => d.activityId)],
     );
     const claimed = new Set(rows.map((r) => JSON.stringify([r.conversation_id, r.activity_id])));
