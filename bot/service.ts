@@ -58,6 +58,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
   let db: Database | undefined;
   let runTurn: ReturnType<typeof createTurnPipeline> | undefined;
   let product: Product | undefined;
+  let ledger: ActivityLedger | undefined;
 
   const metrics = new Metrics();
   const adapter = new BotAdapter(botFrameworkAuthSettings(config));
@@ -135,7 +136,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       metrics,
       features: [options.features ?? {}, ...product.features],
     });
-    runTurn = createTurnPipeline({ app, ledger: new ActivityLedger(db), conversations, logger, metrics, rateLimit: new UserRateLimit(config.RATE_LIMIT_PER_MINUTE) });
+    ledger = new ActivityLedger(db, (err) => logger.warn({ err }, 'handled activity ids could not be written; trying again'));
+    runTurn = createTurnPipeline({ app, ledger, conversations, logger, metrics, rateLimit: new UserRateLimit(config.RATE_LIMIT_PER_MINUTE) });
     if (stopping) return;
     notReady = undefined;
     logger.info('ready');
@@ -151,6 +153,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       await closed;
       await ready.catch(() => undefined);
       await product?.stop();
+      // The turns are over: what they claimed goes to the database before it closes.
+      await ledger?.close().catch((err) => logger.error({ err }, 'handled activity ids could not be written'));
       await db?.close();
       logger.info('stopped');
     })());

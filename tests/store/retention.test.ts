@@ -29,6 +29,7 @@ test('handled activity ids are forgotten after a week', async () => {
   const ledger = new ActivityLedger(db);
   await ledger.claim('c', 'old-activity');
   await ledger.claim('c', 'new-activity');
+  await ledger.flush();
   await db.query("UPDATE handled_activities SET handled_at = now() - interval '8 days' WHERE activity_id = 'old-activity'");
   expect(await ledger.forgetOlderThan(7)).toBe(1);
   expect(await ledger.claim('c', 'new-activity')).toBe(false);

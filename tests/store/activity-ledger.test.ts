@@ -1,0 +1,69 @@
+import { openDatabase, type Database } from '../../bot/store/database';
+import { migrate } from '../../bot/store/migrate';
+import { ActivityLedger } from '../../bot/store/activity-ledger';
+import { tempDir } from '../helpers/bot';
+import { until } from '../helpers/wait';
+
+// On PGlite the process decides claims from memory and writes them to the database behind
+// (bot/store/activity-ledger.ts); what is written must still catch redeliveries after a restart.
+
+let db: Database;
+beforeAll(async () => {
+  db = await openDatabase({ DATA_DIR: tempDir() });
+  await migrate(db);
+});
+afterAll(() => db.close());
+
+const stored = async (activityId: string) => (await db.query('SELECT 1 FROM handled_activities WHERE activity_id = $1', [activityId])).length;
+
+test('a claim reaches the database by itself soon after (every quarter second), and at once when the ledger closes', async () => {
+  const ledger = new ActivityLedger(db);
+  expect(await ledger.claim('c', 'written-behind')).toBe(true);
+  await until(async () => (await stored('written-behind')) === 1, 3000);
+  expect(await stored('written-behind')).toBe(1);
+  expect(await ledger.claim('c', 'written-at-close')).toBe(true);
+  await ledger.close();
+  expect(await stored('written-at-close')).toBe(1);
+});
+
+test('after a restart, activities handled before it are still redeliveries; new ones are not', async () => {
+  const before = new ActivityLedger(db);
+  await before.claim('c', 'before-restart');
+  await before.close();
+  const after = new ActivityLedger(db);
+  expect(await after.claim('c', 'before-restart')).toBe(false);
+  expect(await after.claim('c', 'after-restart')).toBe(true);
+  expect(await after.claim('c', 'after-restart')).toBe(false);
+  await after.close();
+});
+
+test('claims the database refused to take are written with the next write, and the failure is reported', async () => {
+  let refuse = true;
+  const failures: unknown[] = [];
+  const flaky: Database = {
+    ...db,
+    kind: 'pglite',
+    query: (sql, params) => (refuse && sql.includes('claim_activities') ? Promise.reject(new Error('disk full')) : db.query(sql, params)),
+  } as Database;
+  const ledger = new ActivityLedger(flaky, (err) => failures.push(err));
+  await ledger.claim('c', 'refused-once');
+  await expect(ledger.flush()).rejects.toThrow('disk full');
+  expect(await stored('refused-once')).toBe(0);
+  await until(() => failures.length > 0, 3000); // the background write failed too, and said so
+  expect(failures.length).toBeGreaterThan(0);
+  refuse = false;
+  await ledger.flush();
+  expect(await stored('refused-once')).toBe(1);
+  expect(await ledger.claim('c', 'refused-once')).toBe(false);
+  await ledger.close();
+});
+
+test('a released claim lets the redelivery run, also before it was written', async () => {
+  const ledger = new ActivityLedger(db);
+  await ledger.claim('c', 'released');
+  await ledger.release('c', 'released');
+  await ledger.flush();
+  expect(await stored('released')).toBe(0);
+  expect(await ledger.claim('c', 'released')).toBe(true);
+  await ledger.close();
+});
