@@ -8,8 +8,11 @@ interface Delivery {
 
 /** How long this process remembers a claim itself (PGlite): Teams redelivers within seconds or minutes. */
 const REMEMBERED_MS = 60 * 60_000;
-/** How often claims remembered in memory are written to the database (PGlite). */
-const WRITE_EVERY_MS = 250;
+/**
+ * How often claims remembered in memory are written to the database (PGlite). Often enough that a
+ * write is a few milliseconds of the database thread, not a burst that a turn's own statement waits behind.
+ */
+const WRITE_EVERY_MS = 100;
 
 /**
  * Remembers handled activity ids so that Teams' redelivery of a slow turn runs it once.
@@ -17,8 +20,8 @@ const WRITE_EVERY_MS = 250;
  * On a PostgreSQL server, which other instances share, each claim is an insert that the database
  * decides (turns arriving together share one). PGlite's files are opened by this process alone, so
  * there the process decides: it remembers the last hour of claims, starting from those the database
- * holds, and writes new ones to the database four times a second and at shutdown. That spares the
- * statement that was a fifth of a question turn's CPU; what it gives up is the last quarter second
+ * holds, and writes new ones to the database ten times a second and at shutdown. That spares the
+ * statement that was a fifth of a question turn's CPU; what it gives up is the last tenth of a second
  * of claims after a crash, whose redeliveries then run again, as they would have had the crash come
  * before the claim.
  */

@@ -16,7 +16,7 @@ afterAll(() => db.close());
 
 const stored = async (activityId: string) => (await db.query('SELECT 1 FROM handled_activities WHERE activity_id = $1', [activityId])).length;
 
-test('a claim reaches the database by itself soon after (every quarter second), and at once when the ledger closes', async () => {
+test('a claim reaches the database by itself soon after (every tenth of a second), and at once when the ledger closes', async () => {
   const ledger = new ActivityLedger(db);
   expect(await ledger.claim('c', 'written-behind')).toBe(true);
   await until(async () => (await stored('written-behind')) === 1, 3000);
