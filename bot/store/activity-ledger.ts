@@ -97,7 +97,19 @@ class RememberedClaims {
     onWriteFailed: (err: unknown) => void,
   ) {
     this.loaded = this.load();
-    this.timer = setInterval(() => void this.write().catch(onWriteFailed), WRITE_EVERY_MS).unref();
+    // A database that refuses writes is reported once, not ten times a second, until a write succeeds.
+    let failing = false;
+    const writeNow = () =>
+      this.write().then(
+        () => {
+          failing = false;
+        },
+        (err) => {
+          if (!failing) onWriteFailed(err);
+          failing = true;
+        },
+      );
+    this.timer = setInterval(writeNow, WRITE_EVERY_MS).unref();
   }
 
   async claim(conversationId: string, activityId: string): Promise<boolean> {
@@ -124,7 +136,8 @@ class RememberedClaims {
       try {
         await claimInDatabase(this.db, batch);
       } catch (err) {
-        this.unwritten = batch.concat(this.unwritten);
+        // Kept for the next write, but for those released meanwhile.
+        this.unwritten = batch.filter((d) => this.claims.has(keyOf(d.conversationId, d.activityId))).concat(this.unwritten);
         throw err;
       }
     });

@@ -2,7 +2,7 @@ import { openDatabase, type Database } from '../../bot/store/database';
 import { migrate } from '../../bot/store/migrate';
 import { ActivityLedger } from '../../bot/store/activity-ledger';
 import { tempDir } from '../helpers/bot';
-import { until } from '../helpers/wait';
+import { sleep, until } from '../helpers/wait';
 
 // On PGlite the process decides claims from memory and writes them to the database behind
 // (bot/store/activity-ledger.ts); what is written must still catch redeliveries after a restart.
@@ -37,24 +37,39 @@ test('after a restart, activities handled before it are still redeliveries; new 
   await after.close();
 });
 
-test('claims the database refused to take are written with the next write, and the failure is reported', async () => {
+test('claims the database refused to take are written with the next write, and the failure is reported once', async () => {
   let refuse = true;
+  let refuseSlowly: ((err: Error) => void) | undefined;
   const failures: unknown[] = [];
   const flaky: Database = {
     ...db,
     kind: 'pglite',
-    query: (sql, params) => (refuse && sql.includes('claim_activities') ? Promise.reject(new Error('disk full')) : db.query(sql, params)),
+    query: (sql, params) => {
+      if (!refuse || !sql.includes('claim_activities')) return db.query(sql, params);
+      if (params?.[1] && (params[1] as string[]).includes('released-during-write')) return new Promise((_, reject) => (refuseSlowly = reject));
+      return Promise.reject(new Error('disk full'));
+    },
   } as Database;
   const ledger = new ActivityLedger(flaky, (err) => failures.push(err));
   await ledger.claim('c', 'refused-once');
   await expect(ledger.flush()).rejects.toThrow('disk full');
   expect(await stored('refused-once')).toBe(0);
   await until(() => failures.length > 0, 3000); // the background write failed too, and said so
-  expect(failures.length).toBeGreaterThan(0);
+  await sleep(350); // and failed three times more, without saying so again
+  expect(failures).toHaveLength(1);
+  // A claim released while the write that holds it is on its way is not written when that write fails.
+  await ledger.claim('c', 'released-during-write');
+  const writing = ledger.flush();
+  await until(() => refuseSlowly !== undefined, 3000);
+  await ledger.release('c', 'released-during-write');
+  refuseSlowly!(new Error('disk full'));
+  await expect(writing).rejects.toThrow('disk full');
   refuse = false;
   await ledger.flush();
   expect(await stored('refused-once')).toBe(1);
+  expect(await stored('released-during-write')).toBe(0);
   expect(await ledger.claim('c', 'refused-once')).toBe(false);
+  expect(await ledger.claim('c', 'released-during-write')).toBe(true);
   await ledger.close();
 });
 
