@@ -11,7 +11,7 @@ const plainSpecs = new WeakMap<OperationSpec, OperationSpec>();
  * Sends the activities in a connector client's requests (replies, new messages, card updates) as the
  * JSON of the activity itself. The SDK's serializer walks every property of an outgoing activity
  * against its Activity model first: a fifth of what a question turn allocated and a tenth of its time
- * on the bot's thread, to produce the same JSON (tests/teams/plain-activity-bodies.test.ts compares them).
+ * on the bot's thread, to produce the same JSON (tests/e2e/connector-bodies.test.ts compares them).
  */
 export function sendActivitiesAsGiven(client: ConnectorClient): ConnectorClient {
   const send = client.sendOperationRequest.bind(client);
