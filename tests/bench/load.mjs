@@ -83,23 +83,32 @@ export async function runLoad({ botUrl, concurrency, seconds, nextActivity }) {
   return { turns: latencies.length, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors };
 }
 
-/** Starts `node script` with `env`, resolves once GET /readyz answers 200. */
+/**
+ * Starts `node script` with `env`, resolves once GET /readyz answers 200 (`database`: the kind it names). The bench's own DATABASE_URL
+ * names the server it makes databases on; a bot runs on PostgreSQL only when `env` says so (until
+ * 2026-12-02 the PGlite runs inherited it and measured PostgreSQL: tests/bench/RESULTS.md).
+ */
 export async function startProcess(script, env) {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', script], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { DATABASE_URL: _benchServer, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', script], { env: { ...inherited, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const url = `http://127.0.0.1:${env.PORT}`;
   const t0 = performance.now();
+  let readiness;
   for (;;) {
     try {
       const r = await fetch(`${url}/readyz`);
-      if (r.status === 200) break;
+      if (r.status === 200) {
+        readiness = await r.json();
+        break;
+      }
     } catch {
       /* not yet */
     }
     if (child.exitCode !== null || performance.now() - t0 > 60_000) throw new Error(`${script} did not become ready:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, child, readyMs: performance.now() - t0, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+  return { url, child, readyMs: performance.now() - t0, database: readiness.database, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
 }

@@ -79,6 +79,8 @@ async function measure(name, script, env, concurrency, nextActivity, setup, seco
   const connector = await startConnector();
   const bot = await startProcess(script, { ...env, PORT: String(await freePort()) });
   try {
+    const expected = script === ECHO ? undefined : env.DATABASE_URL ? 'postgres' : 'pglite';
+    if (bot.database !== expected) throw new Error(`${name}: the bot runs on ${bot.database}, not ${expected}`);
     const next = nextActivity(connector.url);
     if (setup) await setup(bot.url, connector.url);
     await runLoad({ botUrl: bot.url, concurrency, seconds: WARMUP_SECONDS, nextActivity: next });
