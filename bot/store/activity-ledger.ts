@@ -9,6 +9,12 @@ interface Delivery {
 /** How long this process remembers a claim itself (PGlite): Teams redelivers within seconds or minutes. */
 const REMEMBERED_MS = 60 * 60_000;
 /**
+ * How many claims it remembers at most (about 3 MB): the hour's, or the last 20 000 when more came in
+ * it, which is still minutes at a hundred activities a second. Under sustained load the hour's claims
+ * grew the bot's memory by 7 MB a minute (tests/bench/RESULTS.md).
+ */
+const MOST_REMEMBERED = 20_000;
+/**
  * How often claims remembered in memory are written to the database (PGlite). Often enough that a
  * write is a few milliseconds of the database thread, not a burst that a turn's own statement waits behind.
  */
@@ -19,11 +25,11 @@ const WRITE_EVERY_MS = 100;
  *
  * On a PostgreSQL server, which other instances share, each claim is an insert that the database
  * decides (turns arriving together share one). PGlite's files are opened by this process alone, so
- * there the process decides: it remembers the last hour of claims, starting from those the database
- * holds, and writes new ones to the database ten times a second and at shutdown. That spares the
- * statement that was a fifth of a question turn's CPU; what it gives up is the last tenth of a second
- * of claims after a crash, whose redeliveries then run again, as they would have had the crash come
- * before the claim.
+ * there the process decides: it remembers the last hour of claims (at most 20 000), starting from
+ * those the database holds, and writes new ones to the database ten times a second and at shutdown.
+ * That spares the statement that was a fifth of a question turn's CPU; what it gives up is the last
+ * tenth of a second of claims after a crash, whose redeliveries then run again, as they would have
+ * had the crash come before the claim.
  */
 export class ActivityLedger {
   /** True when this delivery is the first of the activity; false for a redelivery. */
@@ -33,10 +39,11 @@ export class ActivityLedger {
   constructor(
     private readonly db: Database,
     onWriteFailed: (err: unknown) => void = () => undefined,
+    mostRemembered = MOST_REMEMBERED,
   ) {
     if (db.kind === 'pglite') {
       this.claim = async (conversationId, activityId) => {
-        this.memory ??= new RememberedClaims(db, onWriteFailed);
+        this.memory ??= new RememberedClaims(db, onWriteFailed, mostRemembered);
         return this.memory.claim(conversationId, activityId);
       };
     } else {
@@ -83,7 +90,7 @@ async function claimInDatabase(db: Database, deliveries: readonly Delivery[]): P
 
 const keyOf = (conversationId: string, activityId: string) => `${conversationId}\n${activityId}`;
 
-/** The claims of the last hour in memory, oldest first, written to the database behind. */
+/** The claims of the last hour (at most `mostRemembered`) in memory, oldest first, written to the database behind. */
 class RememberedClaims {
   /** Claim key → when it was claimed (ms); a Map keeps insertion order, so the oldest come first. */
   private readonly claims = new Map<string, number>();
@@ -95,6 +102,7 @@ class RememberedClaims {
   constructor(
     private readonly db: Database,
     onWriteFailed: (err: unknown) => void,
+    private readonly mostRemembered: number,
   ) {
     this.loaded = this.load();
     // A database that refuses writes is reported once, not ten times a second, until a write succeeds.
@@ -117,6 +125,7 @@ class RememberedClaims {
     const key = keyOf(conversationId, activityId);
     if (this.claims.has(key)) return false;
     this.claims.set(key, Date.now());
+    if (this.claims.size > this.mostRemembered) this.claims.delete(this.claims.keys().next().value!);
     this.unwritten.push({ conversationId, activityId });
     return true;
   }
@@ -149,14 +158,14 @@ class RememberedClaims {
     await this.write();
   }
 
-  /** The claims the database holds from the last hour: redeliveries across a restart are still caught. */
+  /** The latest claims the database holds from the last hour: redeliveries across a restart are still caught. */
   private async load(): Promise<void> {
     const rows = await this.db.query<{ conversation_id: string; activity_id: string; ms: number | string }>(
       `SELECT conversation_id, activity_id, (extract(epoch FROM handled_at) * 1000)::float8 AS ms FROM handled_activities
-       WHERE handled_at > now() - make_interval(secs => $1) ORDER BY handled_at`,
-      [REMEMBERED_MS / 1000],
+       WHERE handled_at > now() - make_interval(secs => $1) ORDER BY handled_at DESC LIMIT $2`,
+      [REMEMBERED_MS / 1000, this.mostRemembered],
     );
-    for (const r of rows) this.claims.set(keyOf(r.conversation_id, r.activity_id), Number(r.ms));
+    for (const r of rows.reverse()) this.claims.set(keyOf(r.conversation_id, r.activity_id), Number(r.ms));
   }
 
   private dropOlderThan(ms: number): void {

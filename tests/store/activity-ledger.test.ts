@@ -82,3 +82,21 @@ test('a released claim lets the redelivery run, also before it was written', asy
   expect(await ledger.claim('c', 'released')).toBe(true);
   await ledger.close();
 });
+
+test('it remembers at most so many claims, the latest, also after a restart; the database keeps them all', async () => {
+  const ledger = new ActivityLedger(db, undefined, 3);
+  for (const id of ['m1', 'm2', 'm3', 'm4']) {
+    expect(await ledger.claim('capped', id)).toBe(true);
+    await ledger.flush(); // one write each: the database orders them by when they were handled
+  }
+  expect(await ledger.claim('capped', 'm4')).toBe(false);
+  expect(await ledger.claim('capped', 'm2')).toBe(false);
+  // m1, the oldest of four, is no longer remembered: its redelivery would run again (the trade made for memory).
+  expect(await ledger.claim('capped', 'm1')).toBe(true);
+  await ledger.close();
+  for (const id of ['m1', 'm2', 'm3', 'm4']) expect(await stored(id)).toBe(1);
+  const restarted = new ActivityLedger(db, undefined, 3);
+  expect(await restarted.claim('capped', 'm4')).toBe(false);
+  expect(await restarted.claim('capped', 'm2')).toBe(false);
+  await restarted.close();
+});
