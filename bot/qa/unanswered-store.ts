@@ -12,11 +12,12 @@ const MAX_STORED_LENGTH = 500;
 
 /** Questions the bot could not answer, for the knowledge editors. */
 export class UnansweredStore {
-  /** Questions asked at the same moment are stored with one insert. */
+  /** Questions asked while one is being stored are stored together, with one insert. */
   readonly record: (question: string, conversationId: string) => Promise<void>;
 
   constructor(private readonly db: Database) {
-    const recordAll = batched((asked: ReadonlyArray<{ question: string; conversationId: string }>) => this.recordAll(asked));
+    // The asker's reply waits for the insert (it says the question is kept): sent at once when none runs.
+    const recordAll = batched((asked: ReadonlyArray<{ question: string; conversationId: string }>) => this.recordAll(asked), { gatherRound: false });
     this.record = (question, conversationId) => recordAll({ question: question.slice(0, MAX_STORED_LENGTH), conversationId });
   }
 

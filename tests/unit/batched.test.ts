@@ -37,6 +37,23 @@ describe('batched queries', () => {
     expect(await Promise.all([...later, last])).toEqual([30, 40, 50]);
   });
 
+  test('when none runs, a call waits for the event loop round (the turns that arrived with it), or with gatherRound off goes at once', async () => {
+    const inRound = controlledQuery();
+    const atOnce = controlledQuery();
+    const loadInRound = batched(inRound.run);
+    const loadAtOnce = batched(atOnce.run, { gatherRound: false });
+    void loadInRound(1);
+    void loadAtOnce(1);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(atOnce.batches).toEqual([[1]]);
+    expect(inRound.batches).toEqual([]);
+    // A call made later in the same round, after the first one's promise work, joins it.
+    void loadInRound(2);
+    await settle();
+    expect(inRound.batches).toEqual([[1, 2]]);
+  });
+
   test('a failed query fails its own callers only, and the next one runs', async () => {
     const q = controlledQuery();
     const load = batched(q.run);
