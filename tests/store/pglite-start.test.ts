@@ -19,7 +19,7 @@ test('a new data folder starts from a copy of the seed, with small shared buffer
   const db = await openDatabase({ DATA_DIR });
   try {
     expect(existsSync(path.join(DATA_DIR, 'pglite', 'PG_VERSION'))).toBe(true);
-    expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+    expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '4MB' }]);
     await migrate(db);
     await db.query("INSERT INTO greeted_conversations (conversation_id) VALUES ('kept')");
   } finally {
