@@ -79,6 +79,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     untilReady: () => ready,
     readiness: () => ({ database: db?.kind ?? null, knowledgeEntries: knowledge.entries }),
     processActivity: async (body, authHeader) => {
+      db?.settleArrived?.();
       let request;
       try {
         request = await adapter.authenticate(body, authHeader);

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { projectRoot } from '../paths';
 import type { Database, Queryable } from './database';
-import type { WorkerReply, WorkerRequest } from './pglite-protocol';
+import type { WorkerData, WorkerReply, WorkerRequest } from './pglite-protocol';
 
 /**
  * The compiled worker, also when this module runs from source under ts-jest (whose global setup
@@ -28,7 +28,10 @@ export async function openPglite(dataDir: string, onConnectionLost: (err: Error)
   setFlagsFromString('--liftoff-only');
   // The thread's own JavaScript is PGlite's glue: a small young generation holds what a statement
   // allocates (V8 lets a young generation grow to tens of MB): 5-12 MB less resident memory, the same speed.
-  const worker = new Worker(WORKER_SCRIPT, { workerData: path.resolve(dataDir, 'pglite'), resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  // Replies come on a port of their own, which settleArrived() can read before the event loop gets to it.
+  const { port1: replies, port2: repliesForWorker } = new MessageChannel();
+  const workerData: WorkerData = { dir: path.resolve(dataDir, 'pglite'), replies: repliesForWorker };
+  const worker = new Worker(WORKER_SCRIPT, { workerData, transferList: [repliesForWorker], resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   const waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (err: Error) => void; caller: Error }>();
   let nextId = 1;
   let nextTx = 1;
@@ -51,7 +54,9 @@ export async function openPglite(dataDir: string, onConnectionLost: (err: Error)
   };
   // Request 0 is the opening: the worker answers it once the database is open.
   const opened = new Promise((resolve, reject) => waiting.set(0, { resolve, reject, caller: new Error() }));
-  worker.on('message', settle);
+  replies.on('message', settle);
+  // The worker keeps the process running while it runs; its replies port need not.
+  replies.unref();
   worker.on('error', (err) => stop(new Error(`the database thread failed: ${err.message}`)));
   worker.on('exit', (code) => stop(new Error(`the database thread stopped (exit code ${code})`)));
 
@@ -71,6 +76,7 @@ export async function openPglite(dataDir: string, onConnectionLost: (err: Error)
   try {
     await opened;
   } catch (err) {
+    replies.close();
     await worker.terminate();
     throw err;
   }
@@ -78,6 +84,9 @@ export async function openPglite(dataDir: string, onConnectionLost: (err: Error)
   return {
     kind: 'pglite',
     ...on(),
+    settleArrived: () => {
+      for (let arrived; (arrived = receiveMessageOnPort(replies)); ) settle(arrived.message as WorkerReply);
+    },
     transaction: async (work) => {
       const tx = nextTx++;
       await call({ op: 'begin', tx });
@@ -95,6 +104,7 @@ export async function openPglite(dataDir: string, onConnectionLost: (err: Error)
     close: async () => {
       if (!stopped) await call({ op: 'close' });
       stopped ??= new Error('the database is closed');
+      replies.close();
       await worker.terminate();
     },
   };

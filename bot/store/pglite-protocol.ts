@@ -1,3 +1,5 @@
+import type { MessagePort } from 'node:worker_threads';
+
 /** The messages between the bot's thread and the PGlite thread (pglite-worker.ts). */
 export type WorkerRequest =
   | { id: number; op: 'query'; sql: string; params: unknown[]; tx?: number }
@@ -10,3 +12,9 @@ export type WorkerRequest =
 
 /** Request 0 is the opening of the database. */
 export type WorkerReply = { id: number; rows: unknown[] } | { id: number; error: Record<string, unknown> };
+
+/** What the PGlite thread starts with: its data folder, and the port its replies go to. */
+export interface WorkerData {
+  dir: string;
+  replies: MessagePort;
+}

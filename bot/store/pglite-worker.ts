@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { seedIfNew } from './pglite-seed';
-import type { WorkerReply, WorkerRequest } from './pglite-protocol';
+import type { WorkerData, WorkerReply, WorkerRequest } from './pglite-protocol';
 
 /**
  * The bot's data is a few MB and the operating system caches its files as well: PostgreSQL's
@@ -13,9 +13,8 @@ import type { WorkerReply, WorkerRequest } from './pglite-protocol';
 const SHARED_BUFFERS = '4MB';
 
 /** PGlite in its own thread (see pglite-database.ts): statements come in as messages, rows or errors go back. */
-async function serve(dir: string): Promise<void> {
-  const port = parentPort!;
-  const reply = (message: WorkerReply) => port.postMessage(message);
+async function serve({ dir, replies }: WorkerData): Promise<void> {
+  const reply = (message: WorkerReply) => replies.postMessage(message);
   const failed = (id: number, err: unknown) => reply({ id, error: describeError(err) });
 
   let db: PGlite;
@@ -69,7 +68,7 @@ async function serve(dir: string): Promise<void> {
     }
   };
 
-  port.on('message', (request: WorkerRequest) => {
+  parentPort!.on('message', (request: WorkerRequest) => {
     if (request.op === 'begin') return begin(request.tx, request.id);
     if (request.op === 'end') return open.get(request.tx)!.end(request.commit, request.id);
     run(request).then(
@@ -89,4 +88,4 @@ function describeError(err: unknown): Record<string, unknown> {
   return fields;
 }
 
-void serve(workerData as string);
+void serve(workerData as WorkerData);
