@@ -84,9 +84,10 @@ export async function runLoad({ botUrl, concurrency, seconds, nextActivity }) {
 }
 
 /**
- * Starts `node script` with `env`, resolves once GET /readyz answers 200 (`database`: the kind it names). The bench's own DATABASE_URL
- * names the server it makes databases on; a bot runs on PostgreSQL only when `env` says so (until
- * 2026-12-02 the PGlite runs inherited it and measured PostgreSQL: tests/bench/RESULTS.md).
+ * Starts `node script` with `env`, resolves once GET /readyz answers 200 (`database`: the kind it
+ * names). The bench's own DATABASE_URL names the server it makes databases on; a bot runs on
+ * PostgreSQL only when `env` says so (until 2026-12-02 the PGlite runs inherited it and measured
+ * PostgreSQL: tests/bench/RESULTS.md).
  */
 export async function startProcess(script, env) {
   const { DATABASE_URL: _benchServer, ...inherited } = process.env;
